@@ -1,0 +1,83 @@
+# Copyright 2026 helpdesk_tiers contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.helpdesk_ticket_escalation import ESCALATION_REASONS
+
+
+class HelpdeskTicketEscalate(models.TransientModel):
+    """Escalate tickets to a higher tier, or return them one step down, with the
+    receiving tier's hand-off checklist in view."""
+
+    _name = "helpdesk.ticket.escalate"
+    _description = "Escalate Tickets"
+
+    ticket_ids = fields.Many2many("helpdesk.ticket", string="Tickets", required=True)
+    ticket_count = fields.Integer(compute="_compute_allowed_tier_ids")
+    direction = fields.Selection(
+        [("up", "Escalate"), ("down", "Return")], required=True, default="up"
+    )
+    current_tier_id = fields.Many2one(
+        "helpdesk.tier", string="Current tier", compute="_compute_allowed_tier_ids"
+    )
+    allowed_tier_ids = fields.Many2many(
+        "helpdesk.tier", compute="_compute_allowed_tier_ids"
+    )
+    tier_id = fields.Many2one(
+        "helpdesk.tier",
+        string="To tier",
+        compute="_compute_tier_id",
+        store=True,
+        readonly=False,
+        domain="[('id', 'in', allowed_tier_ids)]",
+    )
+    handoff_checklist = fields.Html(related="tier_id.handoff_checklist")
+    note = fields.Text(string="Hand-off note")
+    reason = fields.Selection(
+        ESCALATION_REASONS, compute="_compute_reason", store=True, readonly=False
+    )
+
+    @api.depends("ticket_ids", "direction")
+    def _compute_allowed_tier_ids(self):
+        for wizard in self:
+            tickets = wizard.ticket_ids._origin
+            wizard.ticket_count = len(tickets)
+            tiers = tickets.tier_id
+            wizard.current_tier_id = tiers if len(tiers) == 1 else False
+            moves = tickets._get_allowed_moves()
+            side = 0 if wizard.direction == "up" else 1
+            allowed = None
+            for ticket_moves in moves.values():
+                tiers_ok = ticket_moves[side]
+                allowed = tiers_ok if allowed is None else allowed & tiers_ok
+            wizard.allowed_tier_ids = allowed or False
+
+    @api.depends("allowed_tier_ids")
+    def _compute_tier_id(self):
+        for wizard in self:
+            allowed = wizard.allowed_tier_ids._origin
+            if wizard.tier_id._origin in allowed:
+                continue
+            if wizard.direction == "up":
+                wizard.tier_id = allowed.sorted("level")[:1]
+            else:
+                # Back where the first ticket came from, as de_escalate() does.
+                first = wizard.ticket_ids._origin[:1]
+                if first:
+                    preferred = first._get_allowed_moves()[first][1]
+                    wizard.tier_id = (preferred & allowed)[:1]
+                else:
+                    wizard.tier_id = False
+
+    @api.depends("direction")
+    def _compute_reason(self):
+        for wizard in self:
+            wizard.reason = "handback" if wizard.direction == "down" else False
+
+    def action_confirm(self):
+        self.ensure_one()
+        if not self.tier_id:
+            raise UserError(self.env._("Choose the tier that takes over the tickets."))
+        self.ticket_ids.escalate(self.tier_id, self.note, self.reason)
+        return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,108 @@
+"""Keep the addons' French translations complete.
+
+    i18n.py check DB   fail when i18n/fr.po lacks, leaves empty or fuzzy any term
+                       that Odoo exports for the addon, or keeps terms it no longer has
+    i18n.py update DB  rewrite i18n/<addon>.pot from DB and merge it into i18n/fr.po
+                       (new terms arrive with an empty msgstr, to translate by hand)
+
+DB is a database where the addons are installed; the Odoo config is .state/odoo.conf.
+"""
+
+import io
+import pathlib
+import subprocess
+import sys
+
+import polib
+
+import odoo
+from odoo.tools.translate import trans_export
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ADDONS = sorted(p.parent for p in (ROOT / "addons").glob("*/__manifest__.py"))
+
+
+def export_pot(cr, addon):
+    buffer = io.BytesIO()
+    trans_export(False, [addon], buffer, "po", cr)
+    return polib.pofile(buffer.getvalue().decode())
+
+
+def check(pot, po_path):
+    if not po_path.exists():
+        return [f"{po_path} is missing"]
+    po = polib.pofile(str(po_path))
+    translated = {entry.msgid: entry for entry in po if not entry.obsolete}
+    expected = {entry.msgid for entry in pot}
+    problems = []
+    for msgid in sorted(expected):
+        entry = translated.get(msgid)
+        if entry is None:
+            problems.append(f"missing: {msgid!r}")
+        elif not entry.msgstr.strip():
+            problems.append(f"untranslated: {msgid!r}")
+        elif "fuzzy" in entry.flags:
+            problems.append(f"fuzzy: {msgid!r}")
+    problems += [
+        f"obsolete: {msgid!r}" for msgid in sorted(translated.keys() - expected)
+    ]
+    return problems
+
+
+def update(pot, addon_dir):
+    i18n = addon_dir / "i18n"
+    i18n.mkdir(exist_ok=True)
+    pot_path = i18n / f"{addon_dir.name}.pot"
+    pot.save(str(pot_path))
+    po_path = i18n / "fr.po"
+    if po_path.exists():
+        subprocess.run(
+            [
+                "msgmerge",
+                "--quiet",
+                "--no-fuzzy-matching",
+                "--no-wrap",
+                "--update",
+                "--backup=none",
+                str(po_path),
+                str(pot_path),
+            ],
+            check=True,
+        )
+        # msgmerge keeps removed terms as obsolete (#~) entries: drop them.
+        po = polib.pofile(str(po_path))
+        for entry in po.obsolete_entries():
+            po.remove(entry)
+        po.save(str(po_path))
+    else:
+        po = polib.pofile(str(pot_path))
+        po.metadata["Language"] = "fr"
+        po.metadata["Plural-Forms"] = "nplurals=2; plural=(n > 1);"
+        po.save(str(po_path))
+
+
+def main(argv):
+    if len(argv) != 2 or argv[0] not in ("check", "update"):
+        sys.exit(__doc__)
+    command, database = argv
+    odoo.tools.config.parse_config(
+        ["-c", str(ROOT / ".state" / "odoo.conf"), "-d", database]
+    )
+    registry = odoo.modules.registry.Registry(database)
+    failed = False
+    with registry.cursor() as cr:
+        for addon_dir in ADDONS:
+            pot = export_pot(cr, addon_dir.name)
+            if command == "update":
+                update(pot, addon_dir)
+                continue
+            problems = check(pot, addon_dir / "i18n" / "fr.po")
+            for problem in problems:
+                print(f"{addon_dir.name}/i18n/fr.po: {problem}", file=sys.stderr)
+            failed |= bool(problems)
+    if failed:
+        sys.exit("translations incomplete: run 'make i18n' and translate the new terms")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

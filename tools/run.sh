@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# make run: create the demo database once (addon, demo data, French), then serve it.
+#   DEMO_DB (default helpdesk_demo), HTTP_PORT (default 8069)
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+require_setup
+require_postgres
+cd "$ROOT"
+
+DEMO_DB=${DEMO_DB:-helpdesk_demo}
+HTTP_PORT=${HTTP_PORT:-8069}
+mkdir -p "$STATE/logs"
+
+if ! "$PY" tools/pg.py installed "$DEMO_DB" helpdesk_tiers; then
+    info "creating the demo database '$DEMO_DB' (about a minute; log: .state/logs/demo-install.log)"
+    "$PY" tools/pg.py drop "$DEMO_DB"
+    rm -rf "$STATE/data/filestore/$DEMO_DB"
+    "$VENV/bin/odoo" -c "$ODOO_CONF" -d "$DEMO_DB" -i helpdesk_tiers \
+        --load-language=fr_FR --stop-after-init --logfile="$STATE/logs/demo-install.log" ||
+        die "creating the demo database failed; see $STATE/logs/demo-install.log"
+fi
+
+cat >&2 <<EOF
+
+  helpdesk_tiers demo: http://127.0.0.1:$HTTP_PORT/odoo   (database $DEMO_DB)
+
+  login        password     who
+  admin        admin        administrator, helpdesk manager
+  hotline      hotline      Lucie Martin, L1 agent (hotline)
+  hotline2     hotline2     Karim Benali, L1 agent (hotline)
+  backoffice   backoffice   Bruno Petit, L2 agent (back office)
+  specialist   specialist   Sofia Laurent, L3 specialist (also the vendor desk)
+  manager      manager      Marc Dubois, helpdesk manager
+  customer     customer     Claire Dupont, portal customer (Boulangerie Dupont)
+
+  Stop with Ctrl-C.
+
+EOF
+exec "$VENV/bin/odoo" -c "$ODOO_CONF" -d "$DEMO_DB" --db-filter "^${DEMO_DB}\$" \
+    --http-port "$HTTP_PORT"
