@@ -104,5 +104,11 @@ list_db = False
 without_demo = False
 EOF
 
+# Branches merge their translations entry by entry (see .gitattributes).
+if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+    git -C "$ROOT" config merge.po.name "union of gettext entries"
+    git -C "$ROOT" config merge.po.driver "'$PY' '$ROOT/tools/merge_po.py' %O %A %B"
+fi
+
 require_postgres
 info "setup done (Odoo from $ODOO_SRC)"
