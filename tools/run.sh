@@ -15,9 +15,14 @@ if ! "$PY" tools/pg.py installed "$DEMO_DB" helpdesk_tiers; then
     info "creating the demo database '$DEMO_DB' (about a minute; log: .state/logs/demo-install.log)"
     "$PY" tools/pg.py drop "$DEMO_DB"
     rm -rf "$STATE/data/filestore/$DEMO_DB"
+    log="$STATE/logs/demo-install.log"
+    # French is loaded after the install, so that the demo records keep English
+    # as their language and French is one preference away.
     "$VENV/bin/odoo" -c "$ODOO_CONF" -d "$DEMO_DB" -i helpdesk_tiers \
-        --load-language=fr_FR --stop-after-init --logfile="$STATE/logs/demo-install.log" ||
-        die "creating the demo database failed; see $STATE/logs/demo-install.log"
+        --stop-after-init --logfile="$log" &&
+        "$VENV/bin/odoo" -c "$ODOO_CONF" -d "$DEMO_DB" --load-language=fr_FR \
+            --stop-after-init --logfile="$log" ||
+        die "creating the demo database failed; see $log"
 fi
 
 cat >&2 <<EOF
