@@ -5,11 +5,25 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.text import html_to_words, normalize
+from .helpdesk_priority_rule import rule_candidates
+from .helpdesk_service_plan import (
+    CATEGORY_PRIORITY,
+    PRIORITY_CATEGORIES,
+    PRIORITY_CATEGORY,
+)
 from .helpdesk_ticket_escalation import ESCALATION_REASONS
 
 # Context key under which escalate() writes tier_id; any other write of it is refused,
 # so every move between tiers leaves a hand-off note.
 MOVE_CONTEXT_KEY = "helpdesk_tiers_move"
+# Context key of the priority rules' own writes: they are not a manual override.
+RULES_CONTEXT_KEY = "helpdesk_tiers_priority_rules"
+PRIORITY_SOURCES = [
+    ("rule", "Priority rule"),
+    ("plan", "Service plan default"),
+    ("manual", "Set by hand"),
+]
 _WORD_RE = re.compile(r"\w{2,}")
 _MIN_DISTINCT_WORDS = 3
 
@@ -44,6 +58,76 @@ class HelpdeskTicket(models.Model):
     can_escalate = fields.Boolean(compute="_compute_allowed_moves")
     can_return = fields.Boolean(compute="_compute_allowed_moves")
 
+    # Priority: set by the first matching rule (or the plan's default) on create,
+    # explained, and overridden by hand with who, when and why.
+    priority_category = fields.Selection(
+        PRIORITY_CATEGORIES,
+        compute="_compute_priority_category",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        help="Business failure, critical situation, regular service request or "
+        "planned event; sets the priority stars.",
+    )
+    priority_source = fields.Selection(
+        PRIORITY_SOURCES, string="Priority set by", readonly=True, copy=False
+    )
+    priority_rule_id = fields.Many2one(
+        "helpdesk.priority.rule",
+        string="Priority rule",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    priority_matched_keywords = fields.Char(readonly=True, copy=False)
+    priority_explanation = fields.Text(compute="_compute_priority_explanation")
+    priority_override_user_id = fields.Many2one(
+        "res.users", string="Priority overridden by", readonly=True, copy=False
+    )
+    priority_override_date = fields.Datetime(
+        string="Priority overridden on", readonly=True, copy=False
+    )
+    priority_override_reason = fields.Text(
+        string="Why this priority", tracking=True, copy=False
+    )
+
+    # What the customer said, and what the ticket is about.
+    customer_wording = fields.Text(
+        string="Customer's words",
+        help="What the customer said, in their own words. The description holds "
+        "the technical translation.",
+    )
+    product_id = fields.Many2one(
+        "product.product", string="Product", index="btree_not_null"
+    )
+    serial_number = fields.Char(index="btree_not_null")
+    license_ref = fields.Char(string="Licence or contract", index="btree_not_null")
+    intake_ref = fields.Char(
+        string="Contact reference",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="Shared by the tickets opened during the same call, e-mail or chat.",
+    )
+    intake_ticket_ids = fields.Many2many(
+        "helpdesk.ticket",
+        string="Opened in the same contact",
+        compute="_compute_intake_ticket_ids",
+    )
+    service_plan_id = fields.Many2one(
+        "helpdesk.service.plan",
+        compute="_compute_service_plan_id",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        help="The customer's plan when the ticket was opened (their company's, "
+        "else the default plan).",
+    )
+
     @api.model
     def _read_group_tier_ids(self, tiers, domain):
         return tiers.search([])
@@ -56,6 +140,93 @@ class HelpdeskTicket(models.Model):
         )
         for ticket in self:
             ticket.escalation_count = counts.get(ticket, 0)
+
+    @api.depends("priority")
+    def _compute_priority_category(self):
+        for ticket in self:
+            ticket.priority_category = PRIORITY_CATEGORY.get(ticket.priority)
+
+    @api.depends(
+        "priority_source",
+        "priority_rule_id",
+        "priority_matched_keywords",
+        "service_plan_id",
+        "priority_override_user_id",
+        "priority_override_reason",
+    )
+    def _compute_priority_explanation(self):
+        for ticket in self:
+            ticket.priority_explanation = ticket._explain_priority()
+
+    def _explain_priority(self):
+        self.ensure_one()
+        category = dict(
+            self._fields["priority_category"]._description_selection(self.env)
+        ).get(self.priority_category)
+        if self.priority_source == "manual":
+            return self.env._(
+                "%(category)s: set by hand by %(user)s. Why: %(reason)s",
+                category=category,
+                user=self.priority_override_user_id.name or self.env._("an agent"),
+                reason=self.priority_override_reason or self.env._("not given"),
+            )
+        if self.priority_source == "rule" and self.priority_rule_id:
+            rule = self.priority_rule_id
+            keywords = (
+                self.priority_matched_keywords.split(", ")
+                if self.priority_matched_keywords
+                else ()
+            )
+            conditions = rule._describe_conditions(keywords)
+            if conditions:
+                return self.env._(
+                    "%(category)s: rule “%(rule)s” matched on %(conditions)s.",
+                    category=category,
+                    rule=rule.name,
+                    conditions=conditions,
+                )
+            return self.env._(
+                "%(category)s: rule “%(rule)s” applies to every ticket.",
+                category=category,
+                rule=rule.name,
+            )
+        if self.priority_source == "plan":
+            return self.env._(
+                "%(category)s: no priority rule matched; default of the service "
+                "plan %(plan)s.",
+                category=category,
+                plan=self.service_plan_id.display_name or self.env._("(none)"),
+            )
+        return False
+
+    @api.depends("intake_ref")
+    def _compute_intake_ticket_ids(self):
+        refs = set(self.filtered("intake_ref").mapped("intake_ref"))
+        siblings = (
+            self.search([("intake_ref", "in", list(refs))]).grouped("intake_ref")
+            if refs
+            else {}
+        )
+        for ticket in self:
+            ticket.intake_ticket_ids = (
+                siblings.get(ticket.intake_ref, self.browse()) - ticket
+                if ticket.intake_ref
+                else False
+            )
+
+    @api.depends("commercial_partner_id", "company_id")
+    def _compute_service_plan_id(self):
+        defaults = {}
+        for ticket in self:
+            plan = ticket.commercial_partner_id.helpdesk_service_plan_id
+            if not plan:
+                company = ticket.company_id or self.env.company
+                if company not in defaults:
+                    defaults[company] = self.env["helpdesk.service.plan"]._get_default(
+                        company
+                    )
+                plan = defaults[company]
+            ticket.service_plan_id = plan
 
     @api.depends("stage_id.closed", "tier_id")
     def _compute_resolved_tier_id(self):
@@ -103,10 +274,30 @@ class HelpdeskTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        tier_given = [bool(vals.get("tier_id")) for vals in vals_list]
+        pending = self._apply_priority_rules(vals_list)
         self._align_tier_and_team(vals_list)
-        return super().create(vals_list)
+        tickets = super().create(vals_list)
+        if pending:
+            tickets._resolve_pending_priority_rules(
+                {tickets[index]: candidates for index, candidates in pending.items()},
+                keep_tier=tickets.browse(
+                    [tickets[index].id for index in pending if tier_given[index]]
+                ),
+            )
+        return tickets
 
     def write(self, vals):
+        if {"priority", "priority_category"} & vals.keys():
+            vals = self._sync_priority_vals(vals)
+            if not self.env.context.get(RULES_CONTEXT_KEY):
+                # A priority changed by anyone but the rules is an override:
+                # record who and when (and why, when given) on the tickets it changes.
+                changed = self.filtered(lambda t: t.priority != vals.get("priority"))
+                if changed and changed != self:
+                    return changed.write(vals) and (self - changed).write(vals)
+                if changed:
+                    vals = {**vals, **self._priority_override_vals(vals)}
         if "tier_id" in vals and not self.env.context.get(MOVE_CONTEXT_KEY):
             changed = self.filtered(lambda t: t.tier_id.id != vals["tier_id"])
             if changed:
@@ -118,6 +309,279 @@ class HelpdeskTicket(models.Model):
                     )
                 )
         return super().write(vals)
+
+    @api.model
+    def _sync_priority_vals(self, vals):
+        """Keep ``priority`` (stars) and ``priority_category`` in step, whichever
+        one is given (the category wins when both are)."""
+        vals = dict(vals)
+        category = vals.get("priority_category")
+        if category:
+            if category not in CATEGORY_PRIORITY:
+                raise UserError(
+                    self.env._(
+                        "Unknown priority category %(category)r. Use one of: "
+                        "%(allowed)s.",
+                        category=category,
+                        allowed=", ".join(CATEGORY_PRIORITY),
+                    )
+                )
+            vals["priority"] = CATEGORY_PRIORITY[category]
+        elif vals.get("priority") in PRIORITY_CATEGORY:
+            vals["priority_category"] = PRIORITY_CATEGORY[vals["priority"]]
+        return vals
+
+    @api.model
+    def _priority_override_vals(self, vals):
+        return {
+            "priority_source": "manual",
+            "priority_override_user_id": self.env.uid,
+            "priority_override_date": fields.Datetime.now(),
+            "priority_override_reason": vals.get("priority_override_reason") or False,
+        }
+
+    # ------------------------------------------------------------------
+    # Priority rules
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _priority_text(self, name, description, customer_wording):
+        """The normalised words the rules' keywords are searched in."""
+        return " ".join(
+            filter(
+                None,
+                [
+                    normalize(name),
+                    normalize(customer_wording),
+                    html_to_words(description),
+                ],
+            )
+        )
+
+    def _get_priority_rule_text(self):
+        self.ensure_one()
+        return self._priority_text(self.name, self.description, self.customer_wording)
+
+    @api.model
+    def _priority_rule_vals(self, rule, found, company, routes):
+        """Ticket values for a rule that matched (``found``: keywords found)."""
+        vals = {
+            "priority_category": rule.priority_category,
+            "priority": CATEGORY_PRIORITY[rule.priority_category],
+            "priority_source": "rule",
+            "priority_rule_id": rule.id,
+            "priority_matched_keywords": ", ".join(found) or False,
+        }
+        if rule.tier_id or rule.team_id:
+            key = (rule, company)
+            if key not in routes:
+                team = rule.team_id or rule.tier_id._get_team(company)
+                tier = rule.tier_id or team.tier_id
+                routes[key] = {
+                    name: record.id
+                    for name, record in (("tier_id", tier), ("team_id", team))
+                    if record
+                }
+            vals.update(routes[key])
+        return vals
+
+    @api.model
+    def _priority_default_vals(self, plan):
+        category = plan.default_priority_category or "regular"
+        return {
+            "priority_category": category,
+            "priority": CATEGORY_PRIORITY[category],
+            "priority_source": "plan",
+            "priority_rule_id": False,
+            "priority_matched_keywords": False,
+        }
+
+    @api.model
+    def _get_priority_matchers(self):
+        # sudo: the rules are the managers' configuration; they apply to tickets
+        # from every source, including portal users and gateways that cannot read them.
+        return self.env["helpdesk.priority.rule"].sudo().search([])._get_matchers()
+
+    @api.model
+    def _apply_priority_rules(self, vals_list):
+        """Set each new ticket's service plan and priority in its values, trying
+        every active rule on all of them with a fixed number of queries.
+
+        A ticket whose first candidate rule has a ticket filter (a domain) can
+        only be decided once it exists: it gets its plan's default now and is
+        returned as ``{index in vals_list: [(matcher, keywords found), ...]}``
+        for ``_resolve_pending_priority_rules``.
+
+        The caller's explicit choices win: values with a ``priority`` or
+        ``priority_category`` keep it, recorded as set by hand by the current
+        user (with ``priority_override_reason`` when given); values with a
+        ``tier_id`` are not routed elsewhere by a rule."""
+        matchers = self._get_priority_matchers()
+        plan_model = self.env["helpdesk.service.plan"]
+        partners = self.env["res.partner"].browse(
+            {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
+        )
+        categories = {
+            partner.id: frozenset(
+                (partner.category_id | partner.commercial_partner_id.category_id).ids
+            )
+            for partner in partners
+        }
+        default_plans, routes, pending = {}, {}, {}
+        for index, vals in enumerate(vals_list):
+            company = self.env["res.company"].browse(
+                vals.get("company_id") or self.env.company.id
+            )
+            partner = partners.browse(vals.get("partner_id"))
+            plan = plan_model.browse(vals.get("service_plan_id"))
+            if not plan:
+                plan = partner.commercial_partner_id.helpdesk_service_plan_id
+                if not plan:
+                    if company not in default_plans:
+                        default_plans[company] = plan_model._get_default(company)
+                    plan = default_plans[company]
+                vals["service_plan_id"] = plan.id
+            if {"priority", "priority_category"} & vals.keys():
+                vals.update(self._sync_priority_vals(vals))
+                vals.update(self._priority_override_vals(vals))
+                continue
+            facts = (
+                company.id,
+                plan.id,
+                categories.get(partner.id, frozenset()),
+                self._priority_text(
+                    vals.get("name"),
+                    vals.get("description"),
+                    vals.get("customer_wording"),
+                ),
+            )
+            candidates = rule_candidates(matchers, facts)
+            if candidates and not candidates[0][0].domain:
+                matcher, found = candidates[0]
+                rule_vals = self._priority_rule_vals(
+                    matcher.rule, found, company, routes
+                )
+                if vals.get("tier_id"):
+                    rule_vals.pop("tier_id", None)
+                    rule_vals.pop("team_id", None)
+                vals.update(rule_vals)
+            else:
+                vals.update(self._priority_default_vals(plan))
+                if candidates:
+                    pending[index] = candidates
+        return pending
+
+    def _resolve_pending_priority_rules(self, pending, keep_tier=None):
+        """Decide tickets whose candidate rules have ticket filters: one search
+        per rule over all the tickets still undecided, in sequence order, then
+        one write per distinct outcome. Tickets that no rule matches keep the
+        values they have (their plan's default).
+
+        :param pending: {ticket: [(matcher, keywords found), ...]}
+        :param keep_tier: tickets that stay at their tier and team (all when
+            None); the others go where their rule routes them"""
+        undecided = {
+            ticket.id: dict(candidates) for ticket, candidates in pending.items()
+        }
+        matchers = {
+            matcher for candidates in undecided.values() for matcher in candidates
+        }
+        outcomes = {}
+        for matcher in sorted(matchers, key=lambda m: (m.rule.sequence, m.rule.id)):
+            ticket_ids = [tid for tid, cands in undecided.items() if matcher in cands]
+            if ticket_ids and matcher.domain:
+                # sudo: the rule's filter is the managers' configuration, applied
+                # whatever the creating user may read.
+                ticket_ids = (
+                    self.sudo()
+                    .with_context(active_test=False)
+                    .search([("id", "in", ticket_ids), *matcher.domain])
+                    .ids
+                )
+            for ticket_id in ticket_ids:
+                outcomes[ticket_id] = (matcher.rule, undecided.pop(ticket_id)[matcher])
+        keep = set(self.ids if keep_tier is None else keep_tier.ids)
+        groups = {}
+        for ticket in self.browse(outcomes):
+            rule, found = outcomes[ticket.id]
+            key = (rule, found, ticket.company_id, ticket.id in keep)
+            groups.setdefault(key, []).append(ticket.id)
+        routes = {}
+        # The rules' own writes: not an override, not a tier move, not tracked
+        # (they complete the creation); sudo as above.
+        writer = self.sudo().with_context(
+            mail_notrack=True, **{RULES_CONTEXT_KEY: True, MOVE_CONTEXT_KEY: True}
+        )
+        for (rule, found, company, stay), ticket_ids in groups.items():
+            vals = self._priority_rule_vals(rule, found, company, routes)
+            if stay:
+                vals.pop("tier_id", None)
+                vals.pop("team_id", None)
+            writer.browse(ticket_ids).write(vals)
+
+    def _priority_facts(self):
+        """What the rules look at, for an existing ticket (see ``RuleMatcher``)."""
+        self.ensure_one()
+        return (
+            self.company_id.id,
+            self.service_plan_id.id,
+            frozenset(
+                (
+                    self.partner_id.category_id | self.commercial_partner_id.category_id
+                ).ids
+            ),
+            self._get_priority_rule_text(),
+        )
+
+    def action_apply_priority_rules(self):
+        """Set the priority again from the rules, as if the tickets were new
+        (a manual override is replaced); the tickets stay at their tier."""
+        self.check_access("write")
+        matchers = self._get_priority_matchers()
+        writer = self.with_context(mail_notrack=True, **{RULES_CONTEXT_KEY: True})
+        for plan, tickets in self.grouped("service_plan_id").items():
+            writer.browse(tickets.ids).write(
+                {
+                    **self._priority_default_vals(plan),
+                    "priority_override_user_id": False,
+                    "priority_override_date": False,
+                    "priority_override_reason": False,
+                }
+            )
+        pending = {}
+        for ticket in self:
+            candidates = rule_candidates(matchers, ticket._priority_facts())
+            if candidates:
+                pending[ticket] = candidates
+        self._resolve_pending_priority_rules(pending)
+        return True
+
+    def override_priority(self, priority_category, reason):
+        """Set the priority by hand, saying why (callable over RPC). The ticket
+        records who did it and when, and its explanation shows the reason.
+        Raises a UserError, writing nothing, without a reason or with an unknown
+        category."""
+        if not (reason or "").strip():
+            raise UserError(
+                self.env._("Say why you override the priority the rules set.")
+            )
+        if priority_category not in CATEGORY_PRIORITY:
+            raise UserError(
+                self.env._(
+                    "Unknown priority category %(category)r. Use one of: "
+                    "%(allowed)s.",
+                    category=priority_category,
+                    allowed=", ".join(CATEGORY_PRIORITY),
+                )
+            )
+        changed = self.filtered(lambda t: t.priority_category != priority_category)
+        changed.write(
+            {
+                "priority_category": priority_category,
+                "priority_override_reason": reason.strip(),
+            }
+        )
+        return True
 
     @api.model
     def _align_tier_and_team(self, vals_list):

@@ -4,3 +4,7 @@ from . import test_escalate_wizard
 from . import test_access
 from . import test_rpc
 from . import test_ui
+from . import test_service_plan
+from . import test_kb_term
+from . import test_priority_rule
+from . import test_access_config

@@ -1,1 +1,2 @@
 from . import helpdesk_ticket_escalate
+from . import helpdesk_ticket_priority_override
