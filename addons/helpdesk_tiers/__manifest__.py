@@ -30,6 +30,10 @@
         "views/helpdesk_ticket_escalation_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_team_views.xml",
+        "views/helpdesk_vendor_backend_views.xml",
+        "views/helpdesk_vendor_binding_views.xml",
+        "views/helpdesk_sync_event_views.xml",
+        "views/helpdesk_sync_inbox_views.xml",
         "views/helpdesk_tiers_menus.xml",
     ],
     "demo": [
@@ -38,6 +42,7 @@
         "demo/res_partner_demo.xml",
         "demo/helpdesk_priority_rule_demo.xml",
         "demo/helpdesk_ticket_demo.xml",
+        "demo/helpdesk_vendor_backend_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -9,3 +9,8 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import helpdesk_ticket
+from . import helpdesk_vendor_backend
+from . import helpdesk_vendor_binding
+from . import helpdesk_sync_event
+from . import helpdesk_sync_inbox
+from . import helpdesk_sync_api

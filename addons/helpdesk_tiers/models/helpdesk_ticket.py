@@ -4,6 +4,7 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import html2plaintext
 
 from ..tools.text import html_to_words, normalize
 from .helpdesk_priority_rule import rule_candidates
@@ -12,6 +13,7 @@ from .helpdesk_service_plan import (
     PRIORITY_CATEGORIES,
     PRIORITY_CATEGORY,
 )
+from .helpdesk_sync_event import SYNC_CONTEXT_KEY
 from .helpdesk_ticket_escalation import ESCALATION_REASONS
 
 # Context key under which escalate() writes tier_id; any other write of it is refused,
@@ -57,6 +59,17 @@ class HelpdeskTicket(models.Model):
     )
     can_escalate = fields.Boolean(compute="_compute_allowed_moves")
     can_return = fields.Boolean(compute="_compute_allowed_moves")
+    vendor_backend_id = fields.Many2one(
+        "helpdesk.vendor.backend",
+        string="Vendor system",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The vendor system the ticket was last escalated to.",
+    )
+    vendor_binding_ids = fields.One2many(
+        "helpdesk.vendor.binding", "ticket_id", string="Vendor tickets"
+    )
 
     # Priority: set by the first matching rule (or the plan's default) on create,
     # explained, and overridden by hand with who, when and why.
@@ -298,6 +311,19 @@ class HelpdeskTicket(models.Model):
                     return changed.write(vals) and (self - changed).write(vals)
                 if changed:
                     vals = {**vals, **self._priority_override_vals(vals)}
+        self._check_tier_write(vals)
+        # Vendors follow stage changes; the sync's own writes are not echoed.
+        restaged = self.browse()
+        if vals.get("stage_id") and not self.env.context.get(SYNC_CONTEXT_KEY):
+            restaged = self.filtered(
+                lambda t: t.vendor_backend_id and t.stage_id.id != vals["stage_id"]
+            )
+        res = super().write(vals)
+        if restaged:
+            self.env["helpdesk.sync.event"]._queue_stage_changes(restaged)
+        return res
+
+    def _check_tier_write(self, vals):
         if "tier_id" in vals and not self.env.context.get(MOVE_CONTEXT_KEY):
             changed = self.filtered(lambda t: t.tier_id.id != vals["tier_id"])
             if changed:
@@ -308,7 +334,6 @@ class HelpdeskTicket(models.Model):
                         changed[0].number,
                     )
                 )
-        return super().write(vals)
 
     @api.model
     def _sync_priority_vals(self, vals):
@@ -718,16 +743,34 @@ class HelpdeskTicket(models.Model):
             raise UserError("\n".join(problems))
 
     @api.returns("helpdesk.ticket.escalation")
-    def escalate(self, tier, note, reason=None):
+    def escalate(self, tier, note, reason=None, vendor=None):
         """Hand the tickets to ``tier`` (a tier record, id or code) with a hand-off
         note: up to a tier this one may escalate to, or back down one step.
 
-        Raises a UserError, and writes nothing, on an unknown tier or reason, an
-        empty or trivial note, a tier not allowed from the current one or a closed
-        ticket. Returns the escalation records (their ids over RPC)."""
+        At an external tier, the tickets are mirrored into ``vendor`` (a vendor
+        system record, id or code) or, without it, into the vendor system of
+        their category.
+
+        Raises a UserError, and writes nothing, on an unknown tier, vendor system
+        or reason, an empty or trivial note, a tier not allowed from the current
+        one or a closed ticket. Returns the escalation records (their ids over
+        RPC)."""
         self.check_access("write")
         target = self.env["helpdesk.tier"]._resolve(tier)
-        return self._move_to_tiers(dict.fromkeys(self, target), note, reason)
+        backend = None
+        if vendor:
+            backend = self.env["helpdesk.vendor.backend"]._resolve(vendor)
+            if not target.is_external:
+                raise UserError(
+                    self.env._(
+                        "%(tier)s is not an external tier: only tickets escalated to "
+                        "a vendor go to a vendor system.",
+                        tier=target.display_name,
+                    )
+                )
+        return self._move_to_tiers(
+            dict.fromkeys(self, target), note, reason, vendor=backend
+        )
 
     @api.returns("helpdesk.ticket.escalation")
     def de_escalate(self, note, reason="handback"):
@@ -747,12 +790,13 @@ class HelpdeskTicket(models.Model):
         targets = {ticket: moves[ticket][1][:1] for ticket in self}
         return self._move_to_tiers(targets, note, reason)
 
-    def _move_to_tiers(self, targets, note, reason):
+    def _move_to_tiers(self, targets, note, reason, vendor=None):
         if not targets:
             return self.env["helpdesk.ticket.escalation"]
         self._check_moves(targets, reason)
         min_length = max(target.handoff_min_length for target in targets.values())
         note = self._check_handoff_note(note, min_length)
+        vendors = self._get_vendors_for_moves(targets, vendor)
 
         # The author keeps following the tickets handed away (subscribe while the
         # ticket is still at a tier the author may write).
@@ -760,6 +804,7 @@ class HelpdeskTicket(models.Model):
         vals_list, groups = [], {}
         for ticket, target in targets.items():
             team = target._get_team(ticket.company_id)
+            backend = vendors.get(ticket, ticket.vendor_backend_id)
             vals_list.append(
                 {
                     "ticket_id": ticket.id,
@@ -774,13 +819,149 @@ class HelpdeskTicket(models.Model):
                     "reason": reason or False,
                 }
             )
-            groups.setdefault((target, team), []).append(ticket.id)
+            groups.setdefault((target, team, backend), []).append(ticket.id)
         escalations = self.env["helpdesk.ticket.escalation"].create(vals_list)
         moving = self.with_context(**{MOVE_CONTEXT_KEY: True})
-        for (target, team), ticket_ids in groups.items():
-            moving.browse(ticket_ids).write({"tier_id": target.id, "team_id": team.id})
+        for (target, team, backend), ticket_ids in groups.items():
+            moving.browse(ticket_ids).write(
+                {
+                    "tier_id": target.id,
+                    "team_id": team.id,
+                    "vendor_backend_id": backend.id,
+                }
+            )
         escalations._post_handoff_notes()
+        # In the same transaction: the vendor gets the ticket if and only if the
+        # escalation is committed.
+        self.env["helpdesk.sync.event"]._queue_escalations(escalations, vendors)
         return escalations
+
+    def _get_vendors_for_moves(self, targets, vendor=None):
+        """{ticket: vendor system} for the tickets moving to an external tier:
+        ``vendor`` when given, else the vendor system of their category."""
+        external = self.browse(
+            [ticket.id for ticket, target in targets.items() if target.is_external]
+        )
+        if not vendor:
+            return self.env["helpdesk.vendor.backend"]._find_for_tickets(external)
+        other_company = external.filtered(
+            lambda t: vendor.company_id and t.company_id != vendor.company_id
+        )
+        if other_company:
+            raise UserError(
+                self.env._(
+                    "Vendor system %(vendor)s serves %(company)s, not ticket "
+                    "%(ticket)s.",
+                    vendor=vendor.display_name,
+                    company=vendor.company_id.display_name,
+                    ticket=other_company[0].number,
+                )
+            )
+        return dict.fromkeys(external, vendor)
+
+    def _get_current_vendor_binding(self):
+        """The binding of each ticket to the vendor system it was last escalated
+        to (empty for tickets never sent to one)."""
+        # sudo: customers and agents cause vendor events without reading bindings.
+        bindings = (
+            self.env["helpdesk.vendor.binding"]
+            .sudo()
+            .search([("ticket_id", "in", self.filtered("vendor_backend_id").ids)])
+        )
+        return bindings.filtered(
+            lambda b: b.backend_id == b.ticket_id.sudo().vendor_backend_id
+        )
+
+    def _get_vendor_product_data(self):
+        """What the vendor learns of the product concerned."""
+        self.ensure_one()
+        return {
+            "name": self.product_id.display_name or False,
+            "code": self.product_id.default_code or False,
+            "serial_number": self.serial_number or False,
+            "license": self.license_ref or False,
+            "category": self.category_id.complete_name or False,
+        }
+
+    def _get_vendor_payloads(self):
+        """{ticket: the ticket in the neutral shape that the sync daemon maps to
+        each vendor's fields}."""
+        payloads = {}
+        for ticket in self:
+            partner = ticket.partner_id
+            payloads[ticket] = {
+                "reference": ticket.number,
+                "subject": ticket.name,
+                "description": html2plaintext(ticket.description or "").strip(),
+                "priority": ticket.priority,
+                "priority_category": ticket.priority_category or False,
+                "customer": {
+                    "name": partner.commercial_partner_id.name
+                    or ticket.partner_name
+                    or False,
+                    "contact": partner.name or ticket.partner_name or False,
+                    "email": partner.email or ticket.partner_email or False,
+                    "phone": partner.phone or False,
+                    "lang": partner.lang or False,
+                },
+                "product": ticket._get_vendor_product_data(),
+                "stage": ticket.stage_id.name,
+                "closed": ticket.stage_id.closed,
+                "tier": ticket.tier_id.code,
+                "company": ticket.company_id.name,
+            }
+        return payloads
+
+    def _message_post_after_hook(self, message, msg_values):
+        res = super()._message_post_after_hook(message, msg_values)
+        public = (
+            message.message_type in ("comment", "email")
+            and message.subtype_id
+            and not message.subtype_id.internal
+            and not message.is_internal
+        )
+        if public and not self.env.context.get(SYNC_CONTEXT_KEY):
+            self.env["helpdesk.sync.event"]._queue_message(self, message)
+        return res
+
+    def _hand_back_from_vendor(self, backend):
+        """The vendor resolved or closed its ticket: return the tickets still at
+        that vendor to the tier that escalated them, with an activity for whoever
+        escalated each."""
+        at_vendor = self.filtered(
+            lambda t: t.vendor_backend_id == backend
+            and t.tier_id.is_external
+            and not t.stage_id.closed
+        )
+        if not at_vendor:
+            return at_vendor
+        escalations = self.env["helpdesk.ticket.escalation"].search(
+            [
+                ("ticket_id", "in", at_vendor.ids),
+                ("direction", "=", "up"),
+                ("to_tier_id.is_external", "=", True),
+            ],
+            order="date desc, id desc",
+        )
+        escalated_by = {}
+        for escalation in escalations:
+            escalated_by.setdefault(escalation.ticket_id, escalation.user_id)
+        note = self.env._(
+            "%(vendor)s resolved the ticket on its side. Check the vendor's answer "
+            "in the chatter, then tell the customer or close the ticket.",
+            vendor=backend.display_name,
+        )
+        at_vendor.de_escalate(note)
+        for user, tickets in at_vendor.grouped(
+            lambda t: escalated_by.get(t) or t.user_id
+        ).items():
+            tickets.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Vendor resolved: answer the customer"),
+                note=note,
+                user_id=(user if user.active and not user.share else self.env.user).id,
+            )
+        return at_vendor
 
     # ------------------------------------------------------------------
     # Actions

@@ -33,6 +33,17 @@ class HelpdeskTicketEscalate(models.TransientModel):
         domain="[('id', 'in', allowed_tier_ids)]",
     )
     handoff_checklist = fields.Html(related="tier_id.handoff_checklist")
+    is_external_tier = fields.Boolean(related="tier_id.is_external")
+    vendor_backend_id = fields.Many2one(
+        "helpdesk.vendor.backend",
+        string="Vendor system",
+        compute="_compute_vendor_backend_id",
+        store=True,
+        readonly=False,
+        help="Where the vendor receives the tickets. Proposed from their "
+        "category; when left empty, each ticket goes to the vendor system of its "
+        "category.",
+    )
     note = fields.Text(string="Hand-off note")
     reason = fields.Selection(
         ESCALATION_REASONS, compute="_compute_reason", store=True, readonly=False
@@ -70,6 +81,20 @@ class HelpdeskTicketEscalate(models.TransientModel):
                 else:
                     wizard.tier_id = False
 
+    @api.depends("tier_id")
+    def _compute_vendor_backend_id(self):
+        backend_model = self.env["helpdesk.vendor.backend"]
+        for wizard in self:
+            if not wizard.tier_id.is_external or wizard.direction != "up":
+                wizard.vendor_backend_id = False
+                continue
+            tickets = wizard.ticket_ids._origin
+            found = backend_model._find_for_tickets(tickets)
+            backends = set(found.values())
+            # One vendor system for them all: propose it; else each its own.
+            single = len(found) == len(tickets) and len(backends) == 1
+            wizard.vendor_backend_id = backends.pop() if single else False
+
     @api.depends("direction")
     def _compute_reason(self):
         for wizard in self:
@@ -79,5 +104,10 @@ class HelpdeskTicketEscalate(models.TransientModel):
         self.ensure_one()
         if not self.tier_id:
             raise UserError(self.env._("Choose the tier that takes over the tickets."))
-        self.ticket_ids.escalate(self.tier_id, self.note, self.reason)
+        self.ticket_ids.escalate(
+            self.tier_id,
+            self.note,
+            self.reason,
+            vendor=self.vendor_backend_id if self.is_external_tier else None,
+        )
         return {"type": "ir.actions.act_window_close"}
