@@ -34,6 +34,10 @@
         "views/helpdesk_vendor_binding_views.xml",
         "views/helpdesk_sync_event_views.xml",
         "views/helpdesk_sync_inbox_views.xml",
+        "views/helpdesk_kb_category_views.xml",
+        "views/helpdesk_kb_article_views.xml",
+        "views/helpdesk_kb_article_report_views.xml",
+        "views/helpdesk_kb_portal_templates.xml",
         "views/helpdesk_tiers_menus.xml",
     ],
     "demo": [
@@ -43,10 +47,17 @@
         "demo/helpdesk_priority_rule_demo.xml",
         "demo/helpdesk_ticket_demo.xml",
         "demo/helpdesk_vendor_backend_demo.xml",
+        "demo/helpdesk_kb_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "helpdesk_tiers/static/src/scss/helpdesk_tiers.scss",
+            "helpdesk_tiers/static/src/scss/helpdesk_kb.scss",
+            "helpdesk_tiers/static/src/js/*.js",
+            "helpdesk_tiers/static/src/xml/*.xml",
+        ],
+        "web.assets_frontend": [
+            "helpdesk_tiers/static/src/portal/*",
         ],
         "web.assets_tests": [
             "helpdesk_tiers/static/tests/tours/*.js",

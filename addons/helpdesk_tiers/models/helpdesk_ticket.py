@@ -2,9 +2,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
 
-from odoo import api, fields, models
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import html2plaintext
+from odoo.tools import html2plaintext, is_html_empty
 
 from ..tools.text import html_to_words, normalize
 from .helpdesk_priority_rule import rule_candidates
@@ -28,6 +30,9 @@ PRIORITY_SOURCES = [
 ]
 _WORD_RE = re.compile(r"\w{2,}")
 _MIN_DISTINCT_WORDS = 3
+# Knowledge base suggestions: how many, and how many words of the ticket to search.
+KB_SUGGESTION_LIMIT = 5
+KB_SUGGESTION_MAX_WORDS = 40
 
 
 class HelpdeskTicket(models.Model):
@@ -139,6 +144,27 @@ class HelpdeskTicket(models.Model):
         ondelete="restrict",
         help="The customer's plan when the ticket was opened (their company's, "
         "else the default plan).",
+    )
+    kb_article_ids = fields.Many2many(
+        "helpdesk.kb.article",
+        relation="helpdesk_kb_article_helpdesk_ticket_rel",
+        column1="ticket_id",
+        column2="article_id",
+        string="Knowledge base articles",
+        copy=False,
+        help="Articles applied on this ticket; closing the ticket counts a "
+        "resolution for each.",
+    )
+    kb_suggestions = fields.Json(
+        string="Suggested articles",
+        compute="_compute_kb_suggestions",
+        help="Published articles matching the customer's words, the title and the "
+        "description; refreshed as they change.",
+    )
+    kb_source_article_ids = fields.One2many(
+        "helpdesk.kb.article",
+        "source_ticket_id",
+        string="Articles written from this ticket",
     )
 
     @api.model
@@ -256,6 +282,36 @@ class HelpdeskTicket(models.Model):
             open_ticket = not ticket.stage_id.closed
             ticket.can_escalate = open_ticket and bool(up)
             ticket.can_return = open_ticket and bool(down)
+
+    @api.depends("name", "description", "kb_article_ids")
+    @api.depends_context("uid")
+    def _compute_kb_suggestions(self):
+        articles = self.env["helpdesk.kb.article"]
+        if not articles.has_access("read"):
+            self.kb_suggestions = []
+            return
+        for ticket in self:
+            results = articles.search_articles(
+                ticket._kb_search_text(), limit=KB_SUGGESTION_LIMIT
+            )
+            linked = set(ticket.kb_article_ids.ids)
+            ticket.kb_suggestions = [
+                dict(
+                    result,
+                    snippet=str(result["snippet"]),
+                    linked=result["id"] in linked,
+                )
+                for result in results
+            ]
+
+    def _kb_search_text(self):
+        """The words the knowledge base is searched with: the customer's, then the
+        agent's (a trailing space: no word is being typed)."""
+        self.ensure_one()
+        text = " ".join(
+            part for part in (self.name, html2plaintext(self.description or "")) if part
+        )
+        return " ".join(text.split()[:KB_SUGGESTION_MAX_WORDS]) + " "
 
     @api.depends("user_id")
     def _compute_team_id(self):
@@ -998,3 +1054,131 @@ class HelpdeskTicket(models.Model):
             context={"search_default_group_by_ticket": 0},
         )
         return action
+
+    # ------------------------------------------------------------------
+    # Knowledge base
+    # ------------------------------------------------------------------
+
+    def action_apply_kb_article(self, article_id):
+        """Link the article to the ticket, count the use, and open a reply to the
+        customer that starts with the article's solution."""
+        self.ensure_one()
+        self.check_access("write")
+        article = self.env["helpdesk.kb.article"].browse(int(article_id)).exists()
+        if not article or not article.has_access("read"):
+            raise UserError(
+                self.env._(
+                    "This knowledge base article does not exist or is not "
+                    "available to you."
+                )
+            )
+        if article.state != "published":
+            raise UserError(
+                self.env._(
+                    "Article %s is not published: it cannot be applied yet.",
+                    article.name,
+                )
+            )
+        if article.tier_id and article.tier_id.level > self.tier_id.level:
+            raise UserError(
+                self.env._(
+                    "Article %(article)s may be applied from %(tier)s only: escalate "
+                    "ticket %(ticket)s first.",
+                    article=article.name,
+                    tier=article.tier_id.display_name,
+                    ticket=self.number,
+                )
+            )
+        self.kb_article_ids = [Command.link(article.id)]
+        article._record_event("applied", "ticket", ticket=self)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reply with %s", article.name),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_composition_mode": "comment",
+                "default_subtype_xmlid": "mail.mt_comment",
+                "default_body": self._kb_reply_body(article),
+            },
+        }
+
+    def _kb_reply_body(self, article):
+        body = Markup(article.body or "")
+        if article.visibility == "portal":
+            url = f"{self.get_base_url()}{article.portal_url}"
+            body += Markup('<p>%s <a href="%s">%s</a></p>') % (
+                self.env._("The full article:"),
+                url,
+                article.name,
+            )
+        return body
+
+    def action_publish_to_kb(self):
+        """Step 7: turn a resolved ticket into a knowledge base article, prefilled
+        from the ticket and sent to review (or open the one already written)."""
+        self.ensure_one()
+        if not self.stage_id.closed:
+            raise UserError(
+                self.env._(
+                    "Ticket %s is not resolved: publish its solution once it is "
+                    "closed.",
+                    self.number,
+                )
+            )
+        article = self.kb_source_article_ids[:1]
+        if not article:
+            article = self.env["helpdesk.kb.article"].create(self._kb_article_values())
+            if not is_html_empty(article.body):
+                article.action_submit_review()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "helpdesk.kb.article",
+            "res_id": article.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def _kb_article_values(self):
+        self.ensure_one()
+        symptoms = html2plaintext(self.description or "")
+        solution = self._kb_resolving_reply()
+        category = (
+            self.env["helpdesk.kb.category"].search(
+                [("ticket_category_ids", "in", self.category_id.ids)], limit=1
+            )
+            if self.category_id
+            else self.env["helpdesk.kb.category"]
+        )
+        return {
+            "name": self.name,
+            "symptoms": symptoms,
+            "body": solution.body if solution else False,
+            "lang": self.env["helpdesk.kb.article"]._guess_lang(
+                f"{self.name} {symptoms} {html2plaintext(solution.body or '')}"
+            ),
+            "tier_id": (self.resolved_tier_id or self.tier_id).id,
+            "category_id": category.id,
+            "company_id": self.company_id.id,
+            "source_ticket_id": self.id,
+        }
+
+    def _kb_resolving_reply(self):
+        """The last reply an employee sent to the customer on this ticket."""
+        self.ensure_one()
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("message_type", "in", ("comment", "email")),
+                ("subtype_id", "=", self.env.ref("mail.mt_comment").id),
+                ("author_id.user_ids.share", "=", False),
+            ],
+            order="date desc, id desc",
+            limit=1,
+        )

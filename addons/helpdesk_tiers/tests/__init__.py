@@ -11,3 +11,8 @@ from . import test_access_config
 from . import test_sync_outbox
 from . import test_sync_api
 from . import test_sync_http
+from . import test_kb_search
+from . import test_kb_article
+from . import test_kb_ticket
+from . import test_kb_portal
+from . import test_kb_report

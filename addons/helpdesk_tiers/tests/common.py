@@ -61,3 +61,58 @@ class HelpdeskTiersCommon(BaseCommon):
         return cls.env["helpdesk.ticket.escalation"].search(
             [("ticket_id", "in", tickets.ids)]
         )
+
+
+class HelpdeskKbCommon(HelpdeskTiersCommon):
+    """Published articles with vocabulary of their own (so that the demo articles
+    never compete with them), and a portal customer."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal_user = new_test_user(
+            cls.env, login="kb-portal", groups="base.group_portal"
+        )
+        cls.public_user = cls.env.ref("base.public_user")
+        cls.category = cls.env["helpdesk.kb.category"].create(
+            {"name": "Coffee machines", "reviewer_id": cls.specialist.id}
+        )
+        cls.article_fr = cls._create_article(
+            name="Cafetière Zorbaline : le témoin détartrage clignote en orange",
+            symptoms="Le petit bidule orange clignote sur la cafetière et le café "
+            "coule tout doucement.",
+            keywords="détartrage, témoin, zorbaline",
+            body="<p>Lancez un cycle de détartrage avec le produit Zorbaclean.</p>",
+            lang="fr",
+            visibility="portal",
+            is_public=True,
+        )
+        cls.article_en = cls._create_article(
+            name="Zorbaline coffee machine: descaling light flashing orange",
+            symptoms="The orange thing keeps flashing on the coffee machine and the "
+            "coffee drips very slowly.",
+            keywords="descaling, indicator, zorbaline",
+            body="<p>Run a descaling cycle with Zorbaclean.</p>",
+            lang="en",
+            visibility="portal",
+        )
+        cls.article_internal = cls._create_article(
+            name="Zorbaline: resetting the descaling counter in service mode",
+            symptoms="The descaling light stays on after descaling.",
+            keywords="service mode, zorbaline, counter",
+            body="<p>Hold both cup buttons for ten seconds to enter service mode.</p>",
+            lang="en",
+            visibility="internal",
+        )
+
+    @classmethod
+    def _create_article(cls, state="published", **vals):
+        return cls.env["helpdesk.kb.article"].create(
+            {"category_id": cls.category.id, "state": state, **vals}
+        )
+
+    def _search_ids(self, query, user=None, **kwargs):
+        articles = self.env["helpdesk.kb.article"]
+        if user:
+            articles = articles.with_user(user)
+        return [result["id"] for result in articles.search_articles(query, **kwargs)]
