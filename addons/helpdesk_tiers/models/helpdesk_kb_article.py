@@ -398,9 +398,13 @@ class HelpdeskKbArticle(models.Model):
 
     @api.model
     def _glossary_terms(self, query, lang):
-        """Technical terms that the glossary gives for customer phrases of
-        ``query`` (none until the glossary exists)."""
-        return []
+        """The technical terms the glossary gives for the customer phrases in
+        ``query`` ("le truc qui clignote" -> "LED d'état"), searched beside the
+        query's own words."""
+        # sudo: portal visitors search too; the glossary is not confidential and
+        # only its technical terms are read.
+        terms = self.env["helpdesk.kb.term"].sudo().find_terms(query, lang)
+        return list(dict.fromkeys(terms.mapped("technical_term")))
 
     @api.model
     def _guess_lang(self, text):

@@ -283,7 +283,7 @@ class HelpdeskTicket(models.Model):
             ticket.can_escalate = open_ticket and bool(up)
             ticket.can_return = open_ticket and bool(down)
 
-    @api.depends("name", "description", "kb_article_ids")
+    @api.depends("customer_wording", "name", "description", "kb_article_ids")
     @api.depends_context("uid")
     def _compute_kb_suggestions(self):
         articles = self.env["helpdesk.kb.article"]
@@ -308,9 +308,12 @@ class HelpdeskTicket(models.Model):
         """The words the knowledge base is searched with: the customer's, then the
         agent's (a trailing space: no word is being typed)."""
         self.ensure_one()
-        text = " ".join(
-            part for part in (self.name, html2plaintext(self.description or "")) if part
+        parts = (
+            self.customer_wording,
+            self.name,
+            html2plaintext(self.description or ""),
         )
+        text = " ".join(part for part in parts if part)
         return " ".join(text.split()[:KB_SUGGESTION_MAX_WORDS]) + " "
 
     @api.depends("user_id")

@@ -143,7 +143,8 @@ class TestKbTours(HttpCase):
         ticket = self.env["helpdesk.ticket"].create(
             {
                 "name": "Imprimante en panne",
-                "description": "<p>Le truc qui clignote en rouge sur l'imprimante.</p>",
+                "customer_wording": "Le truc qui clignote en rouge sur l'imprimante.",
+                "description": "<p>Imprimante du comptoir arrêtée.</p>",
                 "user_id": agent.id,
             }
         )

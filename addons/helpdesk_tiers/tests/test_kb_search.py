@@ -67,6 +67,29 @@ class TestKbSearch(HelpdeskKbCommon):
             self.article_fr.id,
         )
 
+    def test_the_glossary_turns_customer_phrases_into_technical_terms(self):
+        article = self._create_article(
+            name="Zorbaline : réarmer le pressostat",
+            body="<p>Coupez l'alimentation et réarmez le pressostat.</p>",
+            lang="fr",
+        )
+        self.assertNotIn(article.id, self._search_ids("le zinzin qui couine "))
+        self.env["helpdesk.kb.term"].create(
+            {
+                "customer_phrase": "le zinzin qui couine",
+                "technical_term": "pressostat",
+                "lang": "fr",
+            }
+        )
+        self.assertEqual(self._search_ids("le Zinzin qui COUINE ")[0], article.id)
+        # portal visitors get the expansion too, without reading the glossary
+        self.assertIn(
+            "pressostat",
+            self.env["helpdesk.kb.article"]
+            .with_user(self.portal_user)
+            ._glossary_terms("le zinzin qui couine", "fr"),
+        )
+
     def test_filters_on_language_and_visibility(self):
         self.assertEqual(
             set(self._search_ids("zorbaline ", lang="en")),
