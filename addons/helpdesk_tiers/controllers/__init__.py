@@ -1,2 +1,3 @@
 from . import main
 from . import kb_portal
+from . import alert

@@ -5,6 +5,7 @@ from . import helpdesk_service_plan
 from . import helpdesk_sla_target
 from . import helpdesk_kb_term
 from . import helpdesk_priority_rule
+from . import helpdesk_alert_source
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -134,6 +134,21 @@ class HelpdeskTicket(models.Model):
         string="Opened in the same contact",
         compute="_compute_intake_ticket_ids",
     )
+    alert_source_id = fields.Many2one(
+        "helpdesk.alert.source",
+        string="Alert source",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    alert_fingerprint = fields.Char(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Alerts with this fingerprint add to this ticket while it is open.",
+    )
+    alert_count = fields.Integer(string="Alerts", readonly=True, copy=False)
     service_plan_id = fields.Many2one(
         "helpdesk.service.plan",
         compute="_compute_service_plan_id",

@@ -1,6 +1,25 @@
 # Copyright 2026 helpdesk_tiers contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+
 from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools import SQL
+from odoo.tools.sql import create_index
+
+# A caller's number matches a stored one when their last digits agree, so that
+# "06 12 34 56 78" finds "+33 6 12 34 56 78".
+PHONE_MATCH_DIGITS = 9
+PHONE_MIN_DIGITS = 6
+# Context key of the intake wizard's customer field: also search phone numbers.
+PHONE_LOOKUP_CONTEXT_KEY = "helpdesk_tiers_phone_lookup"
+
+
+def _reversed_digits(column):
+    return SQL(
+        "reverse(regexp_replace(coalesce(%s, ''), '[^0-9]', '', 'g'))",
+        SQL.identifier(column),
+    )
 
 
 class ResPartner(models.Model):
@@ -16,6 +35,50 @@ class ResPartner(models.Model):
         "by its contacts. Empty: the company's default plan.",
     )
 
+    def init(self):
+        super().init()
+        # Phone lookups compare the last digits: index the reversed digits.
+        for column in ("phone", "mobile"):
+            create_index(
+                self.env.cr,
+                f"res_partner_{column}_digits_reversed_index",
+                self._table,
+                [f"{_reversed_digits(column).code} text_pattern_ops"],
+            )
+
     @api.model
     def _commercial_fields(self):
         return super()._commercial_fields() + ["helpdesk_service_plan_id"]
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        domain = super()._search_display_name(operator, value)
+        if (
+            self.env.context.get(PHONE_LOOKUP_CONTEXT_KEY)
+            and operator == "ilike"
+            and isinstance(value, str)
+        ):
+            partner_ids = self._search_phone(value)
+            if partner_ids:
+                domain = expression.OR([domain, [("id", "in", partner_ids)]])
+        return domain
+
+    @api.model
+    def _search_phone(self, number):
+        """Ids of the partners whose phone or mobile ends with the same digits
+        as ``number`` (ignoring spaces, dots and country prefixes)."""
+        digits = re.sub(r"\D", "", number or "")
+        if len(digits) < PHONE_MIN_DIGITS:
+            return []
+        pattern = digits[-PHONE_MATCH_DIGITS:][::-1] + "%"
+        self.env["res.partner"].flush_model(["phone", "mobile"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM res_partner WHERE %s LIKE %s OR %s LIKE %s",
+                _reversed_digits("phone"),
+                pattern,
+                _reversed_digits("mobile"),
+                pattern,
+            )
+        )
+        return [row[0] for row in rows]

@@ -16,3 +16,6 @@ from . import test_kb_article
 from . import test_kb_ticket
 from . import test_kb_portal
 from . import test_kb_report
+from . import test_alert
+from . import test_intake
+from . import test_ui_intake

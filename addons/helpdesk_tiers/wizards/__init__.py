@@ -1,2 +1,3 @@
 from . import helpdesk_ticket_escalate
 from . import helpdesk_ticket_priority_override
+from . import helpdesk_intake
