@@ -23,6 +23,7 @@
         "wizards/helpdesk_ticket_escalate_views.xml",
         "wizards/helpdesk_ticket_priority_override_views.xml",
         "wizards/helpdesk_intake_views.xml",
+        "wizards/helpdesk_alert_token_views.xml",
         "views/helpdesk_tier_views.xml",
         "views/helpdesk_service_plan_views.xml",
         "views/helpdesk_kb_term_views.xml",

@@ -46,7 +46,9 @@ class HelpdeskAlertSource(models.Model):
         help="Team of the alert tickets; empty: the front line's.",
     )
     category_id = fields.Many2one("helpdesk.ticket.category", tracking=True)
-    token_hash = fields.Char(copy=False, readonly=True, index=True, groups="base.group_system")
+    token_hash = fields.Char(
+        copy=False, readonly=True, index=True, groups="base.group_system"
+    )
     token_hint = fields.Char(
         string="Token",
         copy=False,
@@ -74,6 +76,7 @@ class HelpdeskAlertSource(models.Model):
         """Give the source a new token (the old one stops working) and show it
         once."""
         self.ensure_one()
+        self.check_access("write")
         token = secrets.token_urlsafe(32)
         # sudo: token_hash is readable by administrators only; managers may set it.
         self.sudo().token_hash = hash_token(token)
@@ -89,15 +92,9 @@ class HelpdeskAlertSource(models.Model):
 
     def action_view_tickets(self):
         self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "helpdesk_mgmt.helpdesk_ticket_action"
+        return self.env["helpdesk.ticket"]._get_tickets_action(
+            self.display_name, [("alert_source_id", "=", self.id)]
         )
-        action.update(
-            name=self.display_name,
-            domain=[("alert_source_id", "=", self.id)],
-            context={"create": False},
-        )
-        return action
 
     @api.model
     def _authenticate(self, token):
@@ -156,7 +153,9 @@ class HelpdeskAlertSource(models.Model):
             "name": alert["title"][:200],
             "description": plaintext2html(description),
             "customer_wording": description,
-            "channel_id": self.env.ref("helpdesk_tiers.helpdesk_ticket_channel_monitoring").id,
+            "channel_id": self.env.ref(
+                "helpdesk_tiers.helpdesk_ticket_channel_monitoring"
+            ).id,
             "alert_source_id": self.id,
             "alert_fingerprint": alert["fingerprint"],
             "alert_count": 1,
@@ -184,19 +183,3 @@ class HelpdeskAlertSource(models.Model):
             title,
             plaintext2html("\n".join(lines)),
         )
-
-
-class HelpdeskAlertToken(models.TransientModel):
-    """Shows a newly generated token once. The token travels in the action's
-    context and is never stored: the dialog is only ever cancelled."""
-
-    _name = "helpdesk.alert.token"
-    _description = "New Alert Source Token"
-
-    source_id = fields.Many2one("helpdesk.alert.source", readonly=True)
-    token = fields.Char(compute="_compute_token")
-
-    @api.depends_context("helpdesk_alert_token")
-    def _compute_token(self):
-        for wizard in self:
-            wizard.token = self.env.context.get("helpdesk_alert_token")

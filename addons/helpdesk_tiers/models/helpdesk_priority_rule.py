@@ -259,27 +259,16 @@ class HelpdeskPriorityRule(models.Model):
             tickets = tickets.filtered(
                 lambda t: pattern.search(t._get_priority_rule_text())
             )
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "helpdesk_mgmt.helpdesk_ticket_action"
+        return self.env["helpdesk.ticket"]._get_tickets_action(
+            self.env._("Open tickets matching %s", self.display_name),
+            [("id", "in", tickets.ids)],
         )
-        action.update(
-            name=self.env._("Open tickets matching %s", self.display_name),
-            domain=[("id", "in", tickets.ids)],
-            context={"create": False},
-        )
-        return action
 
     def action_view_tickets(self):
         self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "helpdesk_mgmt.helpdesk_ticket_action"
+        return self.env["helpdesk.ticket"]._get_tickets_action(
+            self.display_name, [("priority_rule_id", "=", self.id)]
         )
-        action.update(
-            name=self.display_name,
-            domain=[("priority_rule_id", "=", self.id)],
-            context={"create": False},
-        )
-        return action
 
     def _describe_conditions(self, keywords=()):
         """A sentence listing the rule's conditions, with the keywords found."""

@@ -210,7 +210,9 @@ class HelpdeskTicket(models.Model):
     )
     def _compute_priority_explanation(self):
         for ticket in self:
-            ticket.priority_explanation = ticket._explain_priority()
+            # sudo: whoever reads the ticket may read why it has its priority,
+            # including the names of the rule, plan and agent behind it.
+            ticket.priority_explanation = ticket.sudo()._explain_priority()
 
     def _explain_priority(self):
         self.ensure_one()
@@ -683,6 +685,17 @@ class HelpdeskTicket(models.Model):
         return True
 
     @api.model
+    def message_new(self, msg, custom_values=None):
+        """Tickets opened by e-mail come by the e-mail channel."""
+        email_channel = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_channel_email", raise_if_not_found=False
+        )
+        custom_values = dict(custom_values or {})
+        if email_channel:
+            custom_values.setdefault("channel_id", email_channel.id)
+        return super().message_new(msg, custom_values=custom_values)
+
+    @api.model
     def _align_tier_and_team(self, vals_list):
         """Give new tickets a tier and a team that agree: the team's tier when a
         tiered team is given, else the tier's team."""
@@ -1061,6 +1074,21 @@ class HelpdeskTicket(models.Model):
 
     def action_return(self):
         return self._action_open_escalate_wizard("down")
+
+    @api.model
+    def _get_tickets_action(self, name, domain, context=None):
+        """helpdesk_mgmt's ticket action narrowed to ``domain``; no creation from
+        it unless ``context`` says otherwise."""
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "helpdesk_mgmt.helpdesk_ticket_action"
+        )
+        action.update(
+            name=name,
+            display_name=name,
+            domain=domain,
+            context=context or {"create": False},
+        )
+        return action
 
     def action_view_escalations(self):
         self.ensure_one()

@@ -173,12 +173,8 @@ class HelpdeskTier(models.Model):
 
     def action_view_tickets(self):
         self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "helpdesk_mgmt.helpdesk_ticket_action"
+        return self.env["helpdesk.ticket"]._get_tickets_action(
+            self.display_name,
+            [("tier_id", "=", self.id)],
+            {"search_default_open": 1, "default_tier_id": self.id},
         )
-        action.update(
-            name=self.display_name,
-            domain=[("tier_id", "=", self.id)],
-            context={"search_default_open": 1, "default_tier_id": self.id},
-        )
-        return action

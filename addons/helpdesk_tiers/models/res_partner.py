@@ -36,7 +36,7 @@ class ResPartner(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # Phone lookups compare the last digits: index the reversed digits.
         for column in ("phone", "mobile"):
             create_index(
@@ -45,6 +45,7 @@ class ResPartner(models.Model):
                 self._table,
                 [f"{_reversed_digits(column).code} text_pattern_ops"],
             )
+        return res
 
     @api.model
     def _commercial_fields(self):

@@ -19,3 +19,4 @@ from . import test_kb_report
 from . import test_alert
 from . import test_intake
 from . import test_ui_intake
+from . import test_rule_sources

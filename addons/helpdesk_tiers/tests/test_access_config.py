@@ -24,6 +24,7 @@ class TestAccessConfig(HelpdeskTiersCommon):
                 "technical_term": "UPS",
             }
         )
+        cls.source = cls.env["helpdesk.alert.source"].create({"name": "Nagios"})
         cls.portal_user = new_test_user(
             cls.env, login="tiers-portal-config", groups="base.group_portal"
         )
@@ -67,7 +68,7 @@ class TestAccessConfig(HelpdeskTiersCommon):
                     self.assertEqual(self._allowed(record, user, "write"), bool(write))
 
     def test_portal_users_see_no_configuration(self):
-        for record in (self.plan, self.target, self.rule, self.term):
+        for record in (self.plan, self.target, self.rule, self.term, self.source):
             with self.subTest(model=record._name):
                 self.assertFalse(self._allowed(record, self.portal_user, "read"))
 
@@ -129,3 +130,12 @@ class TestAccessConfig(HelpdeskTiersCommon):
         )
         self.assertEqual(ticket.priority_rule_id, self.rule)
         self.assertIn("Rule", ticket.with_user(self.agent_l1).priority_explanation)
+
+    def test_only_managers_generate_alert_tokens(self):
+        with self.assertRaises(AccessError):
+            self.source.with_user(self.agent_l2).action_generate_token()
+        self.assertFalse(self.source.token_hint)
+        action = self.source.with_user(self.manager).action_generate_token()
+        self.assertTrue(action["context"]["helpdesk_alert_token"])
+        with self.assertRaises(AccessError):
+            self.source.with_user(self.manager).token_hash  # noqa: B018

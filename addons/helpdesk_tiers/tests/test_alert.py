@@ -21,7 +21,9 @@ class TestAlertEndpoint(HttpCase):
         )
         action = cls.source.action_generate_token()
         cls.token = action["context"]["helpdesk_alert_token"]
-        cls.monitoring = cls.env.ref("helpdesk_tiers.helpdesk_ticket_channel_monitoring")
+        cls.monitoring = cls.env.ref(
+            "helpdesk_tiers.helpdesk_ticket_channel_monitoring"
+        )
 
     def _post(self, payload, token=None, raw=None):
         token = self.token if token is None else token
@@ -68,7 +70,9 @@ class TestAlertEndpoint(HttpCase):
         self.assertIn("Alert resolved by Zabbix test", ticket.message_ids[0].body)
 
         ticket.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
-        self.assertEqual(self._post({**alert, "status": "resolved"}).json()["action"], "ignored")
+        self.assertEqual(
+            self._post({**alert, "status": "resolved"}).json()["action"], "ignored"
+        )
         response = self._post(alert)
         self.assertEqual(response.status_code, 201)
         self.assertEqual(len(self._tickets()), 2)
@@ -106,7 +110,10 @@ class TestAlertEndpoint(HttpCase):
             "no fingerprint": ({"title": "T"}, None),
             "blank title": ({"fingerprint": "f", "title": "  "}, None),
             "number title": ({"fingerprint": "f", "title": 42}, None),
-            "unknown status": ({"fingerprint": "f", "title": "T", "status": "maybe"}, None),
+            "unknown status": (
+                {"fingerprint": "f", "title": "T", "status": "maybe"},
+                None,
+            ),
             "unknown key": ({"fingerprint": "f", "title": "T", "host": "x"}, None),
             "too long": ({"fingerprint": "f" * 201, "title": "T"}, None),
         }
@@ -115,7 +122,9 @@ class TestAlertEndpoint(HttpCase):
                 response = self._post(payload, raw=raw)
                 self.assertEqual(response.status_code, 400, response.text)
                 self.assertTrue(response.json()["error"])
-        response = self._post(None, raw=json.dumps({"fingerprint": "f", "title": "x" * 70000}))
+        response = self._post(
+            None, raw=json.dumps({"fingerprint": "f", "title": "x" * 70000})
+        )
         self.assertEqual(response.status_code, 413)
         self.assertFalse(self._tickets())
         self.assertFalse(self.source.last_alert_date)
@@ -135,7 +144,7 @@ class TestAlertEndpoint(HttpCase):
         self.assertNotIn(token, self.source.sudo().token_hash)
         wizard = (
             self.env["helpdesk.alert.token"]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .new({"source_id": self.source.id})
         )
         self.assertEqual(wizard.token, token)

@@ -36,7 +36,12 @@ class TestIntake(HelpdeskTiersCommon):
                 ],
             }
         )
-        cls.customer.write({"helpdesk_service_plan_id": cls.gold.id, "email": "it@customer.example.com"})
+        cls.customer.write(
+            {
+                "helpdesk_service_plan_id": cls.gold.id,
+                "email": "it@customer.example.com",
+            }
+        )
         cls.caller = cls.env["res.partner"].create(
             {
                 "name": "Carla Caller",
@@ -47,16 +52,30 @@ class TestIntake(HelpdeskTiersCommon):
             }
         )
         cls.colleague = cls.env["res.partner"].create(
-            {"name": "Colin Colleague", "parent_id": cls.customer.id, "mobile": "0033 7 11 22 33 44"}
+            {
+                "name": "Colin Colleague",
+                "parent_id": cls.customer.id,
+                "mobile": "0033 7 11 22 33 44",
+            }
         )
-        cls.open_ticket = cls._create_ticket(name="Old open issue", partner_id=cls.colleague.id)
-        cls.closed_ticket = cls._create_ticket(name="Solved last week", partner_id=cls.caller.id)
+        cls.open_ticket = cls._create_ticket(
+            name="Old open issue", partner_id=cls.colleague.id
+        )
+        cls.closed_ticket = cls._create_ticket(
+            name="Solved last week", partner_id=cls.caller.id
+        )
         cls.closed_ticket.stage_id = cls.stage_done
         cls.closed_ticket.message_post(
-            body="We replaced the toner.", message_type="comment", subtype_xmlid="mail.mt_comment"
+            body="We replaced the toner.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
         )
-        cls.closed_ticket.message_post(body="Internal: cheap fix", subtype_xmlid="mail.mt_note")
-        cls.product = cls.env["product.product"].create({"name": "Receipt printer TP-80"})
+        cls.closed_ticket.message_post(
+            body="Internal: cheap fix", subtype_xmlid="mail.mt_note"
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Receipt printer TP-80"}
+        )
 
     def _lookup(self, text):
         return (
@@ -66,10 +85,20 @@ class TestIntake(HelpdeskTiersCommon):
         )
 
     def test_find_the_caller_by_phone_email_name_or_company(self):
-        for text in ("06 12 00 07 77", "+33612000777", "612000777", "carla@customer", "Carla"):
+        for text in (
+            "06 12 00 07 77",
+            "+33612000777",
+            "612000777",
+            "carla@customer",
+            "Carla",
+        ):
             with self.subTest(text=text):
-                self.assertIn(self.caller.id, [pid for pid, _name in self._lookup(text)])
-        self.assertIn(self.colleague.id, [pid for pid, _name in self._lookup("07 11 22 33 44")])
+                self.assertIn(
+                    self.caller.id, [pid for pid, _name in self._lookup(text)]
+                )
+        self.assertIn(
+            self.colleague.id, [pid for pid, _name in self._lookup("07 11 22 33 44")]
+        )
         by_company = [pid for pid, _name in self._lookup("Customer Company")]
         self.assertIn(self.caller.id, by_company)
         self.assertIn(self.colleague.id, by_company)
@@ -115,13 +144,18 @@ class TestIntake(HelpdeskTiersCommon):
         self.assertEqual(len(set(tickets.mapped("intake_ref"))), 1)
         self.assertTrue(tickets[0].intake_ref.startswith("CT"))
         self.assertEqual(tickets.partner_id, self.caller)
-        self.assertEqual(tickets.channel_id, self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_phone"))
+        self.assertEqual(
+            tickets.channel_id,
+            self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_phone"),
+        )
         self.assertEqual(tickets.user_id, self.agent_l1)
         self.assertEqual(tickets.service_plan_id, self.gold)
         first, second = tickets
         self.assertEqual(first.product_id, self.product)
         self.assertEqual(first.serial_number, "TP80-0042")
-        self.assertEqual(first.customer_wording, "Depuis ce matin plus rien ne marche à la caisse")
+        self.assertEqual(
+            first.customer_wording, "Depuis ce matin plus rien ne marche à la caisse"
+        )
         self.assertIn("Terminal de caisse hors service", first.description)
         self.assertEqual(first.priority_rule_id, self.rule_down)
         self.assertIn("Production stopped", first.priority_explanation)
@@ -147,7 +181,9 @@ class TestIntake(HelpdeskTiersCommon):
         wizard = self.env["helpdesk.intake"].create(
             {
                 "partner_id": self.caller.id,
-                "line_ids": [(0, 0, {"name": "No reason", "priority_category": "critical"})],
+                "line_ids": [
+                    (0, 0, {"name": "No reason", "priority_category": "critical"})
+                ],
             }
         )
         with self.assertRaises(UserError):
@@ -156,7 +192,9 @@ class TestIntake(HelpdeskTiersCommon):
     def test_nothing_is_created_without_problem_or_caller(self):
         count = self.env["helpdesk.ticket"].search_count([])
         with self.assertRaises(UserError):
-            self.env["helpdesk.intake"].create({"partner_id": self.caller.id}).action_create_tickets()
+            self.env["helpdesk.intake"].create(
+                {"partner_id": self.caller.id}
+            ).action_create_tickets()
         with self.assertRaises(UserError):
             self.env["helpdesk.intake"].create(
                 {"line_ids": [(0, 0, {"name": "Anonymous"})]}
@@ -168,7 +206,9 @@ class TestIntake(HelpdeskTiersCommon):
             {
                 "caller_name": "Walk-in Wendy",
                 "caller_email": "wendy@example.com",
-                "line_ids": [(0, 0, {"name": "Wifi", "customer_wording": "le wifi coupe"})],
+                "line_ids": [
+                    (0, 0, {"name": "Wifi", "customer_wording": "le wifi coupe"})
+                ],
             }
         )
         action = wizard.action_create_tickets()

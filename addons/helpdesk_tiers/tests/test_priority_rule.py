@@ -326,3 +326,7 @@ class TestPriorityRule(HelpdeskTiersCommon):
         )
         ticket = self.env["helpdesk.ticket"].browse(ticket_id)
         self.assertEqual(ticket.priority_rule_id, self.rule_down)
+        self.assertEqual(
+            ticket.channel_id,
+            self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_email"),
+        )

@@ -13,12 +13,18 @@ class TestIntakeTour(HttpCase):
             password="tiers-tour-intake",
             groups="helpdesk_tiers.group_l1_agent",
         )
-        self.env.ref("helpdesk_tiers.team_l1_hotline").user_ids = [Command.link(agent.id)]
+        self.env.ref("helpdesk_tiers.team_l1_hotline").user_ids = [
+            Command.link(agent.id)
+        ]
         plan = self.env["helpdesk.service.plan"].create(
             {"name": "Tour Gold", "description": "<p>Hotline around the clock</p>"}
         )
         company = self.env["res.partner"].create(
-            {"name": "Tour Bakery", "is_company": True, "helpdesk_service_plan_id": plan.id}
+            {
+                "name": "Tour Bakery",
+                "is_company": True,
+                "helpdesk_service_plan_id": plan.id,
+            }
         )
         caller = self.env["res.partner"].create(
             {
@@ -31,11 +37,17 @@ class TestIntakeTour(HttpCase):
         self.env["helpdesk.ticket"].create(
             {"name": "Earlier open issue", "description": "x", "partner_id": caller.id}
         )
-        self.start_tour("/odoo/helpdesk-new-contact", "helpdesk_tiers_intake_tour", login=agent.login)
+        self.start_tour(
+            "/odoo/helpdesk-new-contact",
+            "helpdesk_tiers_intake_tour",
+            login=agent.login,
+        )
         tickets = self.env["helpdesk.ticket"].search(
             [("partner_id", "=", caller.id), ("intake_ref", "!=", False)], order="id"
         )
-        self.assertEqual(tickets.mapped("name"), ["Receipt printer blinks", "Cannot log in"])
+        self.assertEqual(
+            tickets.mapped("name"), ["Receipt printer blinks", "Cannot log in"]
+        )
         self.assertEqual(len(set(tickets.mapped("intake_ref"))), 1)
         self.assertEqual(tickets.user_id, agent)
         self.assertEqual(tickets.service_plan_id, plan)

@@ -1,3 +1,4 @@
 from . import helpdesk_ticket_escalate
 from . import helpdesk_ticket_priority_override
 from . import helpdesk_intake
+from . import helpdesk_alert_token

@@ -17,7 +17,7 @@ LAST_CONTACTS_LIMIT = 5
 
 
 class HelpdeskIntake(models.TransientModel):
-    """"New contact": log a call, e-mail or chat in one screen. Find the
+    """ "New contact": log a call, e-mail or chat in one screen. Find the
     customer, see their history and plan, and open one ticket per distinct
     problem, all linked by the same contact reference."""
 
@@ -37,12 +37,16 @@ class HelpdeskIntake(models.TransientModel):
         help="Search by name, company, e-mail or phone number.",
     )
     commercial_partner_id = fields.Many2one(related="partner_id.commercial_partner_id")
-    caller_name = fields.Char(help="Who called, when not a known contact.")
-    caller_email = fields.Char()
-    caller_phone = fields.Char()
+    caller_name = fields.Char(
+        string="Caller's name", help="Who called, when not a known contact."
+    )
+    caller_email = fields.Char(string="Caller's e-mail")
+    caller_phone = fields.Char(string="Caller's phone")
     lang = fields.Char(compute="_compute_lang")
     assign_to_me = fields.Boolean(
-        default=True, help="You keep the tickets: you are on the line with the customer."
+        string="Assign to me",
+        default=True,
+        help="You keep the tickets: you are on the line with the customer.",
     )
     line_ids = fields.One2many("helpdesk.intake.line", "intake_id", string="Problems")
 
@@ -69,6 +73,15 @@ class HelpdeskIntake(models.TransientModel):
     history_summary = fields.Char(compute="_compute_history")
 
     @api.depends("partner_id")
+    def _compute_display_name(self):
+        for intake in self:
+            intake.display_name = (
+                self.env._("New contact: %s", intake.partner_id.display_name)
+                if intake.partner_id
+                else self.env._("New contact")
+            )
+
+    @api.depends("partner_id")
     def _compute_lang(self):
         for intake in self:
             intake.lang = intake.partner_id.lang or self.env.lang
@@ -81,7 +94,9 @@ class HelpdeskIntake(models.TransientModel):
                 plans._get_default(self.env.company)
             )
             intake.service_plan_id = plan
-            intake.service_target_ids = plan.target_ids.filtered(lambda t: not t.tier_id)
+            intake.service_target_ids = plan.target_ids.filtered(
+                lambda t: not t.tier_id
+            )
 
     @api.depends("partner_id")
     def _compute_history(self):
@@ -195,32 +210,30 @@ class HelpdeskIntake(models.TransientModel):
             raise UserError(self.env._("Add at least one problem to open a ticket."))
         if not (self.partner_id or self.caller_name or self.caller_email):
             raise UserError(
-                self.env._("Say who is calling: pick the customer or type a name or an e-mail.")
+                self.env._(
+                    "Say who is calling: pick the customer or type a name or an e-mail."
+                )
             )
         missing_reason = self.line_ids.filtered(
-            lambda line: line.priority_category and not (line.priority_override_reason or "").strip()
+            lambda line: line.priority_category
+            and not (line.priority_override_reason or "").strip()
         )
         if missing_reason:
             raise UserError(
                 self.env._(
-                    "Say why you set the priority of “%s” by hand.", missing_reason[0].name
+                    "Say why you set the priority of “%s” by hand.",
+                    missing_reason[0].name,
                 )
             )
         intake_ref = self.env["ir.sequence"].next_by_code("helpdesk.intake")
-        tickets = self.env["helpdesk.ticket"].create(self._prepare_ticket_vals(intake_ref))
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "helpdesk_mgmt.helpdesk_ticket_action"
+        tickets = self.env["helpdesk.ticket"].create(
+            self._prepare_ticket_vals(intake_ref)
+        )
+        action = tickets._get_tickets_action(
+            self.env._("Contact %s", intake_ref), [("intake_ref", "=", intake_ref)]
         )
         if len(tickets) == 1:
             action.update(res_id=tickets.id, view_mode="form", views=[(False, "form")])
-        else:
-            action.update(
-                name=self.env._("Contact %s", intake_ref),
-                domain=[("intake_ref", "=", intake_ref)],
-                view_mode="list,form",
-                views=[(False, "list"), (False, "form")],
-                context={"create": False},
-            )
         return action
 
 
@@ -270,7 +283,9 @@ class HelpdeskIntakeLine(models.TransientModel):
         """What the rules will decide, computed as at creation without writing."""
         Ticket = self.env["helpdesk.ticket"]
         matchers = Ticket._get_priority_matchers()
-        categories = dict(self._fields["priority_category"]._description_selection(self.env))
+        categories = dict(
+            self._fields["priority_category"]._description_selection(self.env)
+        )
         for line in self:
             intake = line.intake_id
             if line.priority_category:

@@ -80,11 +80,34 @@ registry.category("web_tour.tours").add("helpdesk_tiers_intake_tour", {
             run: "click",
         },
         {
-            content: "Both tickets are shown together",
-            trigger: ".o_list_view .o_data_row:contains('Receipt printer blinks')",
+            content: "Both tickets are shown together, under the contact reference",
+            trigger: ".o_breadcrumb .active:contains('Contact CT')",
         },
         {
-            trigger: ".o_list_view .o_data_row:contains('Cannot log in')",
+            trigger:
+                "body:not(:has(.o_form_view)) .o_list_view .o_data_row:contains('Receipt printer blinks')",
+        },
+        {
+            trigger:
+                "body:not(:has(.o_form_view)) .o_list_view .o_data_row:contains('Cannot log in')",
+        },
+        {
+            content: "Open the first ticket",
+            trigger: ".o_list_view .o_data_row:contains('Receipt printer blinks') td[name=name]",
+            run: "click",
+        },
+        {
+            content: "It says its priority and why",
+            trigger:
+                ".o_form_view .o_field_widget[name=priority_explanation]:contains('no priority rule matched'):contains('Tour Gold')",
+        },
+        {
+            content: "The other ticket of the call is listed with it",
+            trigger: ".o_notebook .nav-link[name=intake_tickets]",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=intake_ticket_ids] .o_data_row:contains('Cannot log in')",
         },
     ],
 });
