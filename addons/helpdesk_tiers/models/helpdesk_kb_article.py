@@ -53,7 +53,6 @@ class HelpdeskKbArticle(models.Model):
         required=True,
         default=lambda self: self._default_lang(),
         tracking=True,
-        index=True,
     )
     state = fields.Selection(
         KB_STATES,
@@ -69,7 +68,6 @@ class HelpdeskKbArticle(models.Model):
         required=True,
         default="internal",
         tracking=True,
-        index=True,
         help="Internal articles are for agents only; portal articles are also "
         "shown to customers once published.",
     )
@@ -349,23 +347,25 @@ class HelpdeskKbArticle(models.Model):
         search.order = SQL("%s DESC, %s DESC", rank, SQL.identifier(search.table, "id"))
         search.limit = limit
         rows = self.env.execute_query(
-            search.select(SQL.identifier(search.table, "id"), rank)
+            kb_fulltext.with_snippets(
+                search.select(SQL.identifier(search.table, "id"), rank), parsed
+            )
         )
-        scores = dict(rows)
-        articles = self.browse(scores)
-        snippets = kb_fulltext.snippets(self.env.cr, parsed, articles.ids)
+        articles = self.browse([row[0] for row in rows])
+        # only what the results show: not the bodies, not their history
+        articles.fetch(["name", "lang", "visibility", "category_id"])
         return [
             {
                 "id": article.id,
                 "title": article.name,
-                "score": round(scores[article.id], 6),
-                "snippet": snippets.get(article.id, ""),
+                "score": round(score, 6),
+                "snippet": kb_fulltext.highlight(headline),
                 "lang": article.lang,
                 "visibility": article.visibility,
                 "category": article.category_id.name or False,
                 "url": article.portal_url,
             }
-            for article in articles
+            for article, (__, score, headline) in zip(articles, rows, strict=True)
         ]
 
     @api.model

@@ -9,12 +9,15 @@ a vocabulary of the words the articles use (trigram-indexed) to correct typos.
 
 Queries: the words of the query are corrected against the vocabulary when unknown,
 stemmed in each language, and OR-ed into one tsquery per language (the last word as
-a prefix while the user types); matching rows come from the GIN index and are ranked
-with ``ts_rank``; snippets are computed for the returned rows only.
-"""
+a prefix while the user types), plus the glossary's technical terms. The GIN index
+picks the candidates with the words few articles contain (ANALYZE's statistics say
+which are common), or pairs of common words; ``ts_rank`` ranks them with every word;
+snippets are computed for the returned rows only."""
 
+import itertools
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 
 import psycopg2
@@ -44,10 +47,25 @@ RANK_WEIGHTS = [0.1, 0.3, 0.6, 1.0]
 # ts_rank normalization 1: divide by 1 + log(document length), so long bodies do not
 # win on word count alone.
 RANK_NORMALIZATION = 1
+# A lexeme in more articles than this is common: it ranks, but does not pick the
+# candidates (that would rank a large part of the table for every query).
+COMMON_LEXEME_ROWS = 300
+# Two common groups pick candidates together when, were they independent, at most
+# this many articles would have both (words that go together make it more).
+PAIR_ROWS = 100
+STATS_TTL_SECONDS = 60
+# Common groups paired two by two to pick candidates: at most this many (15 pairs).
+MAX_PAIRED_GROUPS = 6
+# Words this close in the query (stop words between them) may form an expression:
+# "mise à jour", "lecteur de code barre".
+MAX_EXPRESSION_GAP = 3
 # Typo correction: only words this long, only to words this similar (pg_trgm).
 MIN_CORRECTED_LENGTH = 4
 MIN_SIMILARITY = 0.45
 MIN_PREFIX_LENGTH = 3
+# Snippets come from the start of the symptoms and solution (ts_headline's cost
+# grows with the text).
+SNIPPET_SOURCE_LENGTH = 4000
 # Snippet markers, replaced by <mark> once the text is escaped.
 _START, _STOP = "\x02", "\x03"
 _HEADLINE_OPTIONS = (
@@ -55,12 +73,8 @@ _HEADLINE_OPTIONS = (
     'MaxFragments=2, FragmentDelimiter=" … "'
 )
 _WHITESPACE_RE = re.compile(r"\s+")
-# Conditions with a literal %, which named SQL() arguments do not allow: a vocabulary
-# word v that starts with the query word w (btree text_pattern_ops), or is similar to
-# it (pg_trgm's % operator, served by the trigram index).
-_STARTS_WITH = SQL(
-    "v.word LIKE replace(replace(w.word, '_', '\\_'), '%%', '\\%%') || '%%'"
-)
+# pg_trgm's "similar" operator, served by the trigram index: a literal %, which
+# named SQL() arguments do not allow.
 _SIMILAR = SQL("v.word %% w.word")
 
 
@@ -281,13 +295,106 @@ def add_vocabulary(cr, article_ids=None):
 
 @dataclass
 class ParsedQuery:
-    """A user query turned into one tsquery per language (None: nothing to search)."""
+    """A user query turned into tsqueries per language (None: nothing to search):
+    ``tsqueries`` ranks and highlights with every word; ``match_tsqueries``, the
+    words that few articles contain, picks the candidates from the index."""
 
     tsqueries: dict = field(default_factory=dict)
+    match_tsqueries: dict = field(default_factory=dict)
     corrections: dict = field(default_factory=dict)
 
     def __bool__(self):
         return any(self.tsqueries.values())
+
+
+_frequencies_cache = {}
+
+
+def lexeme_rows(cr):
+    """({lexeme: estimated number of articles containing it}, number of articles)
+    for the lexemes common enough for ANALYZE to track them (pg_stats' most common
+    elements of the search vector); any other lexeme is in fewer articles than the
+    least common of these. Read at most once a minute per database."""
+    now = time.monotonic()
+    cached = _frequencies_cache.get(cr.dbname)
+    if cached and cached[0] > now:
+        return cached[1]
+    cr.execute(
+        SQL(
+            """
+            SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs,
+                   c.reltuples
+              FROM pg_stats s
+              JOIN pg_class c ON c.relname = s.tablename
+                             AND c.relnamespace = s.schemaname::regnamespace
+             WHERE s.schemaname = current_schema()
+               AND s.tablename = %s AND s.attname = %s
+            """,
+            ARTICLE_TABLE,
+            VECTOR_COLUMN,
+        )
+    )
+    row = cr.fetchone()
+    stats = ({}, 0)
+    if row and row[0]:
+        lexemes, frequencies, tuples = row
+        rows = {
+            lexeme: frequency * tuples
+            for lexeme, frequency in zip(lexemes, frequencies, strict=False)
+        }
+        stats = (rows, tuples)
+    _frequencies_cache[cr.dbname] = (now + STATS_TTL_SECONDS, stats)
+    return stats
+
+
+@dataclass
+class _Group:
+    """The lexemes of one word (or of one glossary phrase, ``pos`` None) of the
+    query: (lexeme, is a prefix) pairs, all required."""
+
+    pos: int | None
+    terms: list
+
+
+def _group_rows(group, rows):
+    """Estimated number of articles a group matches."""
+    estimates = []
+    for lexeme, prefix in group.terms:
+        if prefix:
+            estimates.append(
+                sum(count for word, count in rows.items() if word.startswith(lexeme))
+            )
+        else:
+            estimates.append(rows.get(lexeme, 0))
+    return min(estimates, default=0)
+
+
+def _match_groups(groups, stats):
+    """The groups that pick the candidates from the index: each group few articles
+    match, and pairs of common groups that few articles should match together
+    ("vpn" and "coupe"): estimated as independent, and never neighbours in the
+    query, since neighbours often form a common expression ("mise à jour").
+    All the groups together when every group is common."""
+    rows, total = stats
+    selective, common = [], []
+    for group in groups:
+        estimate = _group_rows(group, rows)
+        (common if estimate > COMMON_LEXEME_ROWS else selective).append(
+            (group, estimate)
+        )
+    pairs = [
+        _Group(None, first.terms + second.terms)
+        for (first, first_rows), (second, second_rows) in itertools.combinations(
+            common[:MAX_PAIRED_GROUPS], 2
+        )
+        if first.pos is not None
+        and second.pos is not None
+        and abs(first.pos - second.pos) > MAX_EXPRESSION_GAP
+        and first_rows * second_rows / total <= PAIR_ROWS
+    ]
+    if selective or pairs:
+        return [group for group, __ in selective] + pairs
+    return [_Group(None, [term for group, __ in common for term in group.terms])]
 
 
 def _tsquery_lexeme(lexeme, prefix=False):
@@ -296,10 +403,10 @@ def _tsquery_lexeme(lexeme, prefix=False):
 
 
 def _or_query(groups):
-    """OR of groups, each an AND of (lexeme, prefix) pairs."""
+    """OR of groups, each an AND of its terms."""
     parts = []
     for group in groups:
-        terms = [_tsquery_lexeme(lexeme, prefix) for lexeme, prefix in group]
+        terms = [_tsquery_lexeme(lexeme, prefix) for lexeme, prefix in group.terms]
         if not terms:
             continue
         parts.append(terms[0] if len(terms) == 1 else "(" + " & ".join(terms) + ")")
@@ -326,14 +433,16 @@ def parse_query(cr, text, prefix=True, phrases=()):
                        (SELECT max(p) FROM tokens, unnest(tokens.positions) AS p)
                            = ANY(positions) AS is_last
                   FROM tokens
-            ), checked AS (
-                SELECT w.word, w.is_last,
+            ), checked AS MATERIALIZED (
+                SELECT w.word, w.positions[1] AS pos, w.is_last,
                   CASE
                     WHEN length(w.word) < %(min_len)s OR w.word ~ '[0-9]'
                          OR EXISTS (SELECT 1 FROM %(words)s v WHERE v.word = w.word)
                       THEN w.word
                     WHEN %(prefix)s AND w.is_last
-                         AND EXISTS (SELECT 1 FROM %(words)s v WHERE %(starts_with)s)
+                         AND EXISTS (SELECT 1 FROM %(words)s v
+                                      WHERE v.word ~>=~ w.word
+                                        AND v.word ~<~ (w.word || chr(1114111)))
                       THEN w.word
                     ELSE coalesce((SELECT v.word FROM %(words)s v
                                     WHERE %(similar)s
@@ -343,12 +452,12 @@ def parse_query(cr, text, prefix=True, phrases=()):
                   END AS used
                   FROM words w
             )
-            SELECT word, used, is_last,
+            SELECT word, pos, used, is_last,
                    tsvector_to_array(to_tsvector(%(fr)s::regconfig, used)),
                    tsvector_to_array(to_tsvector(%(en)s::regconfig, used))
               FROM checked
              UNION ALL
-            SELECT NULL, phrase, FALSE,
+            SELECT NULL, NULL, phrase, FALSE,
                    tsvector_to_array(to_tsvector(%(fr)s::regconfig, phrase)),
                    tsvector_to_array(to_tsvector(%(en)s::regconfig, phrase))
               FROM unnest(%(phrases)s::text[]) AS phrase
@@ -358,7 +467,6 @@ def parse_query(cr, text, prefix=True, phrases=()):
             words=SQL.identifier(WORD_TABLE),
             min_len=MIN_CORRECTED_LENGTH,
             prefix=prefix,
-            starts_with=_STARTS_WITH,
             similar=_SIMILAR,
             similarity=MIN_SIMILARITY,
             fr=fr_config,
@@ -368,22 +476,27 @@ def parse_query(cr, text, prefix=True, phrases=()):
     )
     groups = {"fr": [], "en": []}
     corrections = {}
-    for word, used, is_last, fr_lexemes, en_lexemes in cr.fetchall():
+    for word, pos, used, is_last, fr_lexemes, en_lexemes in cr.fetchall():
         if word is not None and used != word:
             corrections[word] = used
         as_prefix = bool(is_last and prefix and len(used) >= MIN_PREFIX_LENGTH)
         for lang, lexemes in (("fr", fr_lexemes), ("en", en_lexemes)):
             # a stemmed partial word is still a prefix of the whole one
-            groups[lang].append(
-                [
-                    (lexeme, as_prefix)
-                    for lexeme in lexemes
-                    if lexeme not in QUERY_STOP_LEXEMES[lang]
-                ]
-            )
+            terms = [
+                (lexeme, as_prefix)
+                for lexeme in lexemes
+                if len(lexeme) > 1 and lexeme not in QUERY_STOP_LEXEMES[lang]
+            ]
+            if terms and all(terms != group.terms for group in groups[lang]):
+                groups[lang].append(_Group(pos, terms))
+    stats = lexeme_rows(cr)
     return ParsedQuery(
         tsqueries={
             lang: _or_query(lang_groups) for lang, lang_groups in groups.items()
+        },
+        match_tsqueries={
+            lang: _or_query(_match_groups(lang_groups, stats))
+            for lang, lang_groups in groups.items()
         },
         corrections=corrections,
     )
@@ -392,66 +505,70 @@ def parse_query(cr, text, prefix=True, phrases=()):
 def match_and_rank(alias, parsed, langs):
     """(WHERE condition, rank expression) for the articles of ``alias`` in ``langs``:
     each article is matched and ranked with the query stemmed in its own language.
-    The GIN index serves each language's condition (a BitmapOr when several)."""
+    One scan of the GIN index with both languages' words picks the candidates; each
+    is then checked against its own language's words."""
     vector = SQL.identifier(alias, VECTOR_COLUMN)
     lang_column = SQL.identifier(alias, "lang")
-    queries = {
-        lang: SQL("%s::tsquery", parsed.tsqueries[lang])
-        for lang in langs
-        if parsed.tsqueries.get(lang)
-    }
-    condition = SQL(" OR ").join(
-        SQL("(%s = %s AND %s @@ %s)", lang_column, lang, vector, query)
-        for lang, query in queries.items()
-    )
-    if len(queries) == 1:
-        per_article = next(iter(queries.values()))
-    else:
-        per_article = SQL(
-            "CASE %s WHEN 'en' THEN %s ELSE %s END",
+    langs = [lang for lang in langs if parsed.tsqueries.get(lang)]
+
+    def per_language(queries):
+        if len(langs) == 1:
+            return SQL("%s::tsquery", queries[langs[0]])
+        return SQL(
+            "CASE %s WHEN 'en' THEN %s::tsquery ELSE %s::tsquery END",
             lang_column,
             queries["en"],
             queries["fr"],
         )
+
+    candidates = SQL(" || ").join(
+        SQL("%s::tsquery", parsed.match_tsqueries[lang]) for lang in langs
+    )
+    condition = SQL(
+        "(%s @@ (%s) AND %s @@ %s)",
+        vector,
+        candidates,
+        vector,
+        per_language(parsed.match_tsqueries),
+    )
+    if len(langs) == 1:
+        condition = SQL("(%s AND %s = %s)", condition, lang_column, langs[0])
     rank = SQL(
         "ts_rank(%s::float4[], %s, %s, %s)",
         RANK_WEIGHTS,
         vector,
-        per_article,
+        per_language(parsed.tsqueries),
         RANK_NORMALIZATION,
     )
-    return SQL("(%s)", condition), rank
+    return condition, rank
 
 
-def snippets(cr, parsed, article_ids):
-    """{article id: Markup} — symptoms and body text around the matched words, the
-    words in <mark>, everything else escaped."""
-    if not article_ids or not parsed:
-        return {}
-    cr.execute(
-        SQL(
-            """
-            SELECT a.id,
-                   ts_headline(
-                       %(config)s,
-                       concat_ws(' — ', a.symptoms, %(body)s),
-                       CASE a.lang WHEN 'en' THEN %(en)s::tsquery
-                                   ELSE %(fr)s::tsquery END,
-                       %(options)s
-                   )
-              FROM %(articles)s a
-             WHERE a.id = ANY(%(ids)s)
-            """,
-            config=_configuration_sql(SQL("a.lang")),
-            body=_plain_text_sql(SQL("a.body")),
-            en=parsed.tsqueries.get("en") or "",
-            fr=parsed.tsqueries.get("fr") or "",
-            options=_HEADLINE_OPTIONS,
-            articles=SQL.identifier(ARTICLE_TABLE),
-            ids=list(article_ids),
-        )
+def with_snippets(ranked, parsed):
+    """SQL: the rows (id, score) of ``ranked``, in its order, each with its snippet
+    (to give to ``highlight``): the symptoms and solution around the matched words.
+    ts_headline runs on these rows only."""
+    return SQL(
+        """
+        SELECT top.id, top.score,
+               ts_headline(
+                   %(config)s,
+                   left(concat_ws(' — ', a.symptoms, %(body)s), %(max_length)s),
+                   CASE a.lang WHEN 'en' THEN %(en)s::tsquery ELSE %(fr)s::tsquery END,
+                   %(options)s
+               )
+          FROM (%(ranked)s) AS top (id, score)
+          JOIN %(articles)s a ON a.id = top.id
+      ORDER BY top.score DESC, top.id DESC
+        """,
+        config=_configuration_sql(SQL("a.lang")),
+        body=_plain_text_sql(SQL("a.body")),
+        max_length=SNIPPET_SOURCE_LENGTH,
+        en=parsed.tsqueries.get("en") or "",
+        fr=parsed.tsqueries.get("fr") or "",
+        options=_HEADLINE_OPTIONS,
+        ranked=ranked,
+        articles=SQL.identifier(ARTICLE_TABLE),
     )
-    return {article_id: _highlight(headline) for article_id, headline in cr.fetchall()}
 
 
 def guess_language(cr, text):
@@ -473,7 +590,8 @@ def guess_language(cr, text):
     return "fr" if fr_kept < en_kept else "en"
 
 
-def _highlight(headline):
+def highlight(headline):
+    """A snippet as HTML: the text escaped, the matched words in <mark>."""
     text = _WHITESPACE_RE.sub(" ", headline or "").strip()
     return Markup(
         escape(text).replace(_START, Markup("<mark>")).replace(_STOP, Markup("</mark>"))

@@ -56,6 +56,26 @@ class TestKbSearch(HelpdeskKbCommon):
         self.assertNotIn(":*", parsed.tsqueries["fr"])
         self.assertIn(self.article_fr.id, self._search_ids("détartrage zorbal"))
 
+    def test_common_words_alone_do_not_pick_candidates(self):
+        """On a large knowledge base, a word in thousands of articles ranks but does
+        not pick the candidates (each would be ranked); two common words far apart
+        in the query do, and neighbours that may form an expression do not."""
+        group = kb_fulltext._Group
+        stats = ({"imprim": 9000, "ticket": 2000, "redemarr": 3000}, 100000)
+        printer, tickets = group(1, [("imprim", False)]), group(3, [("ticket", False)])
+        restarts, rare = group(8, [("redemarr", False)]), group(10, [("seul", False)])
+        self.assertEqual(kb_fulltext._match_groups([printer, rare], stats), [rare])
+        picked = kb_fulltext._match_groups([tickets, restarts, rare], stats)
+        self.assertEqual(
+            [g.terms for g in picked],
+            [[("seul", False)], [("ticket", False), ("redemarr", False)]],
+        )
+        # neighbours ("imprimante de tickets"), or too common together: all of them
+        picked = kb_fulltext._match_groups([printer, tickets], stats)
+        self.assertEqual(
+            [g.terms for g in picked], [[("imprim", False), ("ticket", False)]]
+        )
+
     def test_typos_are_corrected_from_the_vocabulary(self):
         parsed = kb_fulltext.parse_query(self.env.cr, "detartarge zorbalinne ")
         self.assertEqual(
