@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import psycopg2
 from markupsafe import Markup, escape
 
+from odoo.exceptions import UserError
 from odoo.modules import db as odoo_db
 from odoo.modules.registry import _unaccent
 from odoo.tools import SQL, remove_accents
@@ -130,8 +131,23 @@ def ensure_extensions(env):
     own ``ilike`` and trigram indexes use ``unaccent`` consistently from now on."""
     cr = env.cr
     before = odoo_db.has_unaccent(cr)
-    cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    cr.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+    for extension in ("pg_trgm", "unaccent"):
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(
+                    SQL("CREATE EXTENSION IF NOT EXISTS %s", SQL.identifier(extension))
+                )
+        except psycopg2.Error as error:
+            raise UserError(
+                env._(
+                    "The knowledge base needs the PostgreSQL extension %(extension)s, "
+                    "which the database role of Odoo may not create (%(error)s). Ask "
+                    "the database administrator to run CREATE EXTENSION %(extension)s "
+                    "in this database, then update the module again.",
+                    extension=extension,
+                    error=error.pgerror or error,
+                )
+            ) from error
     if before != odoo_db.FunctionStatus.INDEXABLE:
         try:
             with cr.savepoint(flush=False):
