@@ -10,6 +10,7 @@ DB is a database where the addons are installed; the Odoo config is .state/odoo.
 
 import io
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -22,10 +23,43 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 ADDONS = sorted(p.parent for p in (ROOT / "addons").glob("*/__manifest__.py"))
 
 
+FIELD_TERM = re.compile(r"^model:ir\.model\.fields,(?:field_description|help):(\S+)$")
+
+
 def export_pot(cr, addon):
     buffer = io.BytesIO()
     trans_export(False, [addon], buffer, "po", cr)
-    return polib.pofile(buffer.getvalue().decode())
+    return drop_foreign_fields(cr, polib.pofile(buffer.getvalue().decode()), addon)
+
+
+def drop_foreign_fields(cr, pot, addon):
+    """Odoo files a field that a module outside the addon's dependencies adds to
+    every model of a kind (e.g. rating's "Ratings" on each mail.thread model, when
+    Project is installed) under whichever module happened to load last; drop those,
+    so that the addon's terms do not depend on what else is installed and in which
+    order. Fields of the addon and of its dependencies stay."""
+    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    own = set()
+    todo = env["ir.module.module"].search([("name", "=", addon)])
+    while todo:
+        own.update(todo.mapped("name"))
+        todo = todo.dependencies_id.depend_id.filtered(lambda m: m.name not in own)
+    for entry in list(pot):
+        kept = []
+        for occurrence in entry.occurrences:
+            match = FIELD_TERM.match(occurrence[0])
+            if match:
+                record = env.ref(match.group(1), raise_if_not_found=False)
+                model = env.get(record.model) if record else None
+                field = model._fields.get(record.name) if model is not None else None
+                if field is not None and not own & set(field._modules or ()):
+                    continue
+            kept.append(occurrence)
+        if not kept:
+            pot.remove(entry)
+        else:
+            entry.occurrences = kept
+    return pot
 
 
 def check(pot, po_path):

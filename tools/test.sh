@@ -2,7 +2,7 @@
 # The project's one test command (make test): lint, the addon's Odoo tests on a
 # fresh database, the translation check, then pytest. Exits non-zero on any failure.
 #   TEST_DB       database for the Odoo tests (default helpdesk_tiers_test), recreated
-#   ODOO_TEST_TAGS  --test-tags for Odoo (default /helpdesk_tiers)
+#   ODOO_TEST_TAGS  --test-tags for Odoo (default: every addon in addons/)
 #   PYTEST_ARGS   extra pytest arguments
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -11,7 +11,9 @@ require_postgres
 cd "$ROOT"
 
 TEST_DB=${TEST_DB:-helpdesk_tiers_test}
-ODOO_TEST_TAGS=${ODOO_TEST_TAGS:-/helpdesk_tiers}
+# Every addon of the repository (bridges too: their dependencies are installed).
+ADDONS=$(find addons -mindepth 2 -maxdepth 2 -name __manifest__.py -printf '%h\n' | xargs -n1 basename | sort | paste -sd,)
+ODOO_TEST_TAGS=${ODOO_TEST_TAGS:-$(echo "$ADDONS" | sed 's/^/\//; s/,/,\//g')}
 LOGS="$STATE/logs"
 mkdir -p "$LOGS"
 started=$SECONDS
@@ -30,7 +32,7 @@ info "Odoo tests on a fresh database '$TEST_DB'"
 http_port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log="$LOGS/odoo-tests.log"
 set +e
-"$VENV/bin/odoo" -c "$ODOO_CONF" -d "$TEST_DB" -i helpdesk_tiers \
+"$VENV/bin/odoo" -c "$ODOO_CONF" -d "$TEST_DB" -i "$ADDONS" \
     --test-enable --test-tags "$ODOO_TEST_TAGS" --stop-after-init \
     --http-port "$http_port" --log-level=test --logfile= >"$log" 2>&1
 odoo_rc=$?

@@ -9,7 +9,14 @@
     "category": "After-Sales",
     "author": "helpdesk_tiers contributors",
     "website": "https://github.com/helpdesk-tiers/helpdesk_tiers",
-    "depends": ["helpdesk_mgmt", "mail", "portal", "product", "resource"],
+    "depends": [
+        "helpdesk_mgmt",
+        "mail",
+        "portal",
+        "product",
+        "resource",
+        "calendar",
+    ],
     "data": [
         "security/helpdesk_tiers_security.xml",
         "security/ir.model.access.csv",
@@ -24,6 +31,11 @@
         "wizards/helpdesk_ticket_priority_override_views.xml",
         "wizards/helpdesk_intake_views.xml",
         "wizards/helpdesk_alert_token_views.xml",
+        "data/helpdesk_problem_data.xml",
+        "data/customer_message_templates.xml",
+        "wizards/helpdesk_problem_resolve_views.xml",
+        "wizards/helpdesk_ticket_review_views.xml",
+        "wizards/helpdesk_development_request_views.xml",
         "views/helpdesk_tier_views.xml",
         "views/helpdesk_service_plan_views.xml",
         "views/helpdesk_kb_term_views.xml",
@@ -42,6 +54,9 @@
         "views/helpdesk_kb_article_views.xml",
         "views/helpdesk_kb_article_report_views.xml",
         "views/helpdesk_kb_portal_templates.xml",
+        "views/helpdesk_problem_views.xml",
+        "views/helpdesk_intervention_views.xml",
+        "report/helpdesk_review_report_views.xml",
         "views/helpdesk_tiers_menus.xml",
     ],
     "demo": [
@@ -53,6 +68,7 @@
         "demo/helpdesk_ticket_demo.xml",
         "demo/helpdesk_vendor_backend_demo.xml",
         "demo/helpdesk_kb_demo.xml",
+        "demo/helpdesk_problem_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,3 +1,4 @@
+from . import helpdesk_state_mixin
 from . import helpdesk_tier
 from . import helpdesk_ticket_escalation
 from . import helpdesk_ticket_team
@@ -9,7 +10,9 @@ from . import helpdesk_alert_source
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import helpdesk_problem
 from . import helpdesk_ticket
+from . import helpdesk_intervention
 from . import helpdesk_vendor_backend
 from . import helpdesk_vendor_binding
 from . import helpdesk_sync_event

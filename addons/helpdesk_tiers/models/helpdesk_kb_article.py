@@ -113,6 +113,12 @@ class HelpdeskKbArticle(models.Model):
         copy=False,
     )
     event_ids = fields.One2many("helpdesk.kb.article.event", "article_id")
+    problem_ids = fields.One2many(
+        "helpdesk.problem",
+        "kb_article_id",
+        string="Problems",
+        help="The problems whose workaround this article documents.",
+    )
     # Counters: read from the effectiveness report, never stored on the article (a
     # vote must not rewrite the article's row and its search vector).
     use_count = fields.Integer(compute="_compute_counts", compute_sudo=True)

@@ -1,15 +1,17 @@
 # Copyright 2026 helpdesk_tiers contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
+from collections import defaultdict
 
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import html2plaintext, is_html_empty
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, html2plaintext, index_exists, is_html_empty
 
 from ..tools.text import html_to_words, normalize
 from .helpdesk_priority_rule import rule_candidates
+from .helpdesk_problem import OPEN_PROBLEM_STATES
 from .helpdesk_service_plan import (
     CATEGORY_PRIORITY,
     PRIORITY_CATEGORIES,
@@ -27,6 +29,33 @@ PRIORITY_SOURCES = [
     ("rule", "Priority rule"),
     ("plan", "Service plan default"),
     ("manual", "Set by hand"),
+]
+# Likewise for the L2 review of a ticket closed at L1: only _mark_reviewed() sets it.
+REVIEW_CONTEXT_KEY = "helpdesk_tiers_review"
+REVIEW_FIELDS = ("is_reviewed", "reviewer_id", "review_date", "review_remarks")
+# The recurrence check reads at most this many recent tickets per customer and
+# category (or product), so its cost stays flat for customers with a long history.
+RECURRENCE_SCAN_LIMIT = 200
+# (name, key columns, included columns, predicate) of the recurrence check's indexes.
+RECURRENCE_INDEXES = [
+    (
+        "helpdesk_ticket_recurrence_index",
+        ("commercial_partner_id", "category_id", "create_date"),
+        ("id", "problem_id", "company_id", "active"),
+        "commercial_partner_id IS NOT NULL AND category_id IS NOT NULL",
+    ),
+    (
+        "helpdesk_ticket_product_recurrence_index",
+        ("product_id", "create_date"),
+        ("id", "commercial_partner_id", "problem_id", "company_id", "active"),
+        "product_id IS NOT NULL",
+    ),
+]
+DEVELOPMENT_STATES = [
+    ("requested", "Requested"),
+    ("in_progress", "In development"),
+    ("delivered", "Delivered"),
+    ("refused", "Refused"),
 ]
 _WORD_RE = re.compile(r"\w{2,}")
 _MIN_DISTINCT_WORDS = 3
@@ -74,6 +103,54 @@ class HelpdeskTicket(models.Model):
     )
     vendor_binding_ids = fields.One2many(
         "helpdesk.vendor.binding", "ticket_id", string="Vendor tickets"
+    )
+    # Recurrence and problems
+    is_recurring = fields.Boolean(
+        string="Recurring",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Set when the ticket was created: its customer had several recent "
+        "tickets in the same category, or its problem was already open.",
+    )
+    problem_id = fields.Many2one(
+        "helpdesk.problem",
+        string="Problem",
+        index="btree_not_null",
+        tracking=True,
+        copy=False,
+        ondelete="set null",
+        domain="[('company_id', '=', company_id)]",
+    )
+    problem_state = fields.Selection(related="problem_id.state", string="Problem state")
+    problem_ticket_count = fields.Integer(related="problem_id.ticket_count")
+    # L2 interventions
+    intervention_ids = fields.One2many(
+        "helpdesk.intervention", "ticket_id", string="Interventions"
+    )
+    intervention_count = fields.Integer(compute="_compute_intervention_count")
+    can_review = fields.Boolean(compute="_compute_can_review")
+    # L2 review of the front line's work
+    is_reviewed = fields.Boolean(
+        string="Reviewed", readonly=True, copy=False, tracking=True
+    )
+    reviewer_id = fields.Many2one(
+        "res.users", string="Reviewed by", readonly=True, copy=False
+    )
+    review_date = fields.Datetime(string="Reviewed on", readonly=True, copy=False)
+    review_remarks = fields.Text(
+        readonly=True,
+        copy=False,
+        help="The back office's remarks on how the front line handled the ticket.",
+    )
+    # L3 development requests (a project task when Helpdesk Tiers - Project is
+    # installed)
+    development_state = fields.Selection(DEVELOPMENT_STATES, tracking=True, copy=False)
+    development_summary = fields.Text(
+        string="Development request",
+        tracking=True,
+        copy=False,
+        help="What has to be developed or fixed in the product, and why.",
     )
 
     # Priority: set by the first matching rule (or the plan's default) on create,
@@ -182,9 +259,45 @@ class HelpdeskTicket(models.Model):
         string="Articles written from this ticket",
     )
 
+    def init(self):
+        # The recurrence check reads the newest tickets of one customer and
+        # category, or of one product, in index order; the included columns answer
+        # it from the index alone.
+        for name, keys, included, where in RECURRENCE_INDEXES:
+            if index_exists(self.env.cr, name):
+                continue
+            self.env.cr.execute(
+                SQL(
+                    "CREATE INDEX %s ON %s (%s) INCLUDE (%s) WHERE %s",
+                    SQL.identifier(name),
+                    SQL.identifier(self._table),
+                    SQL(", ").join(SQL.identifier(key) for key in keys),
+                    SQL(", ").join(SQL.identifier(column) for column in included),
+                    SQL(where),
+                )
+            )
+
     @api.model
     def _read_group_tier_ids(self, tiers, domain):
         return tiers.search([])
+
+    def _compute_escalation_count(self):
+        counts = dict(
+            self.env["helpdesk.ticket.escalation"]._read_group(
+                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
+            )
+        )
+        for ticket in self:
+            ticket.escalation_count = counts.get(ticket, 0)
+
+    def _compute_intervention_count(self):
+        counts = dict(
+            self.env["helpdesk.intervention"]._read_group(
+                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
+            )
+        )
+        for ticket in self:
+            ticket.intervention_count = counts.get(ticket, 0)
 
     def _compute_escalation_count(self):
         counts = dict(
@@ -284,6 +397,16 @@ class HelpdeskTicket(models.Model):
                 plan = defaults[company]
             ticket.service_plan_id = plan
 
+    @api.depends("stage_id.closed", "resolved_tier_id", "is_reviewed")
+    def _compute_can_review(self):
+        front_line = self.env["helpdesk.tier"]._get_default_tier_id()
+        for ticket in self:
+            ticket.can_review = (
+                ticket.stage_id.closed
+                and ticket.resolved_tier_id.id == front_line
+                and not ticket.is_reviewed
+            )
+
     @api.depends("stage_id.closed", "tier_id")
     def _compute_resolved_tier_id(self):
         for ticket in self:
@@ -374,6 +497,7 @@ class HelpdeskTicket(models.Model):
                     [tickets[index].id for index in pending if tier_given[index]]
                 ),
             )
+        tickets._detect_recurrence()
         return tickets
 
     def write(self, vals):
@@ -388,6 +512,7 @@ class HelpdeskTicket(models.Model):
                 if changed:
                     vals = {**vals, **self._priority_override_vals(vals)}
         self._check_tier_write(vals)
+        self._check_review_and_development_write(vals)
         # Vendors follow stage changes; the sync's own writes are not echoed.
         restaged = self.browse()
         if vals.get("stage_id") and not self.env.context.get(SYNC_CONTEXT_KEY):
@@ -397,6 +522,11 @@ class HelpdeskTicket(models.Model):
         res = super().write(vals)
         if restaged:
             self.env["helpdesk.sync.event"]._queue_stage_changes(restaged)
+        if {"partner_id", "category_id", "product_id"} & vals.keys():
+            # A category set after the call counts as much as one set at creation.
+            self.filtered(
+                lambda t: not t.problem_id and not t.closed
+            )._detect_recurrence()
         return res
 
     def _check_tier_write(self, vals):
@@ -410,6 +540,27 @@ class HelpdeskTicket(models.Model):
                         changed[0].number,
                     )
                 )
+
+    def _check_review_and_development_write(self, vals):
+        if (
+            any(field in vals for field in REVIEW_FIELDS)
+            and not self.env.context.get(REVIEW_CONTEXT_KEY)
+            and not self.env.su
+        ):
+            raise UserError(
+                self.env._(
+                    "Mark tickets reviewed with the Review button, which records "
+                    "who reviewed them and when."
+                )
+            )
+        if (
+            {"development_state", "development_summary"} & vals.keys()
+            and not self.env.su
+            and not self.env.user.has_group("helpdesk_tiers.group_l3_specialist")
+        ):
+            raise AccessError(
+                self.env._("Only specialists (L3) manage development requests.")
+            )
 
     @api.model
     def _sync_priority_vals(self, vals):
@@ -728,6 +879,366 @@ class HelpdeskTicket(models.Model):
                 vals["team_id"] = tier._get_team(company).id
 
     # ------------------------------------------------------------------
+    # Recurrence
+    # ------------------------------------------------------------------
+
+    def _detect_recurrence(self):
+        """Flag the tickets that recur and link them to their problem, with the
+        company's settings N (threshold) and D (window in days):
+
+        - customer rule: the ticket's company (commercial partner) has at least N
+          tickets in the ticket's category within D days, the ticket included;
+        - product rule: at least N customers reported the ticket's product within
+          D days.
+
+        A ticket joins the open problem of its customer and category, else the
+        open problem of its product, however old the earlier tickets are; else a
+        rule that holds proposes a problem (state ``new``) for L2/L3 to confirm or
+        dismiss, which the earlier tickets of the series join too. Tickets of a
+        resolved or dismissed problem no longer count.
+
+        One query for the whole batch, on the recurrence indexes; each window
+        reads at most RECURRENCE_SCAN_LIMIT tickets, so the cost stays flat as
+        the table grows."""
+        to_link, proposals = self._find_recurrences()
+        if proposals:
+            problems = self._propose_problems(proposals)
+            for problem, proposal in zip(problems, proposals.values(), strict=True):
+                to_link[problem.id] = proposal["new"]
+                earlier = proposal["earlier"] - set(proposal["new"])
+                # The earlier tickets of the series join the proposed problem
+                # (without the flag: they were not recurring when they came in).
+                self.browse(earlier).sudo().write({"problem_id": problem.id})
+        for problem_id, ticket_ids in to_link.items():
+            # Detection acts for the system, whoever creates the ticket (portal,
+            # mail gateway, an L1 agent): only these two fields are written.
+            self.browse(ticket_ids).sudo().write(
+                {"problem_id": problem_id, "is_recurring": True}
+            )
+
+    def _find_recurrences(self):
+        """The check itself, without writing: ``({problem id: [ticket ids to link
+        and flag]}, {proposal key: {"new": [ticket ids], "earlier": {ticket ids},
+        "count": n}})`` with keys ``("partner", customer id, category id, company
+        id)`` or ``("product", product id, None, company id)``."""
+        to_link = defaultdict(list)
+        proposals = {}
+        if not self:
+            return to_link, proposals
+        self.flush_model(
+            [
+                "commercial_partner_id",
+                "category_id",
+                "product_id",
+                "company_id",
+                "problem_id",
+                "active",
+            ]
+        )
+        self.env["helpdesk.problem"].flush_model(
+            ["state", "partner_id", "category_id", "product_id", "company_id"]
+        )
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+            SELECT new.id AS ticket_id,
+                   new.commercial_partner_id AS partner_id,
+                   new.category_id,
+                   new.product_id,
+                   new.company_id,
+                   company.helpdesk_recurrence_threshold AS threshold,
+                   by_customer.ticket_count,
+                   by_customer.unlinked_ids,
+                   customer_problem.id AS customer_problem_id,
+                   by_product.customer_count,
+                   by_product.unlinked_ids AS product_unlinked_ids,
+                   product_problem.id AS product_problem_id
+              FROM helpdesk_ticket new
+              JOIN res_company company ON company.id = new.company_id
+              LEFT JOIN LATERAL (
+                   SELECT count(*) AS ticket_count,
+                          array_agg(w.id) FILTER (
+                              WHERE w.problem_id IS NULL
+                          ) AS unlinked_ids
+                     FROM (
+                           SELECT t.id, t.problem_id
+                             FROM helpdesk_ticket t
+                            WHERE t.commercial_partner_id = new.commercial_partner_id
+                              AND t.category_id = new.category_id
+                              AND t.create_date >= new.create_date - make_interval(
+                                      days => company.helpdesk_recurrence_days)
+                              AND t.company_id = new.company_id
+                              AND t.active
+                            ORDER BY t.create_date DESC
+                            LIMIT %(limit)s
+                          ) w
+                     LEFT JOIN helpdesk_problem p ON p.id = w.problem_id
+                    WHERE p.id IS NULL OR p.state IN %(open)s
+                  ) by_customer ON new.category_id IS NOT NULL
+              LEFT JOIN LATERAL (
+                   SELECT p.id
+                     FROM helpdesk_problem p
+                    WHERE p.partner_id = new.commercial_partner_id
+                      AND p.category_id = new.category_id
+                      AND p.company_id = new.company_id
+                      AND p.state IN %(open)s
+                    ORDER BY p.id DESC
+                    LIMIT 1
+                  ) customer_problem ON new.category_id IS NOT NULL
+              LEFT JOIN LATERAL (
+                   SELECT count(DISTINCT w.commercial_partner_id) AS customer_count,
+                          array_agg(w.id) FILTER (
+                              WHERE w.problem_id IS NULL
+                          ) AS unlinked_ids
+                     FROM (
+                           SELECT t.id, t.problem_id, t.commercial_partner_id
+                             FROM helpdesk_ticket t
+                            WHERE t.product_id = new.product_id
+                              AND t.create_date >= new.create_date - make_interval(
+                                      days => company.helpdesk_recurrence_days)
+                              AND t.company_id = new.company_id
+                              AND t.active
+                            ORDER BY t.create_date DESC
+                            LIMIT %(limit)s
+                          ) w
+                     LEFT JOIN helpdesk_problem p ON p.id = w.problem_id
+                    WHERE p.id IS NULL OR p.state IN %(open)s
+                  ) by_product ON new.product_id IS NOT NULL
+              LEFT JOIN LATERAL (
+                   SELECT p.id
+                     FROM helpdesk_problem p
+                    WHERE p.product_id = new.product_id
+                      AND p.partner_id IS NULL
+                      AND p.company_id = new.company_id
+                      AND p.state IN %(open)s
+                    ORDER BY p.id DESC
+                    LIMIT 1
+                  ) product_problem ON new.product_id IS NOT NULL
+             WHERE new.id = ANY(%(ids)s)
+               AND new.problem_id IS NULL
+               AND (new.category_id IS NOT NULL AND new.commercial_partner_id
+                    IS NOT NULL OR new.product_id IS NOT NULL)
+                """,
+                open=OPEN_PROBLEM_STATES,
+                limit=RECURRENCE_SCAN_LIMIT,
+                ids=self.ids,
+            )
+        )
+        for row in rows:
+            threshold = row["threshold"]
+            problem_id = row["customer_problem_id"] or row["product_problem_id"]
+            if problem_id:
+                to_link[problem_id].append(row["ticket_id"])
+                continue
+            if row["partner_id"] and (row["ticket_count"] or 0) >= threshold:
+                key = ("partner", row["partner_id"], row["category_id"])
+                count, earlier = row["ticket_count"], row["unlinked_ids"]
+            elif (row["customer_count"] or 0) >= threshold:
+                key = ("product", row["product_id"], None)
+                count, earlier = row["customer_count"], row["product_unlinked_ids"]
+            else:
+                continue
+            proposal = proposals.setdefault(
+                (*key, row["company_id"]), {"new": [], "earlier": set(), "count": 0}
+            )
+            proposal["new"].append(row["ticket_id"])
+            proposal["earlier"].update(earlier or ())
+            proposal["count"] = max(proposal["count"], count)
+        return to_link, proposals
+
+    @api.model
+    def _propose_problems(self, proposals):
+        """Create one proposed problem per key of ``proposals``, in the same order:
+        ``("partner", customer id, category id, company id)`` or
+        ``("product", product id, None, company id)``."""
+        keys = list(proposals)
+        customers = self.env["res.partner"].browse(
+            {key[1] for key in keys if key[0] == "partner"}
+        )
+        categories = self.env["helpdesk.ticket.category"].browse(
+            {key[2] for key in keys if key[0] == "partner"}
+        )
+        products = self.env["product.product"].browse(
+            {key[1] for key in keys if key[0] == "product"}
+        )
+        names = {
+            **{("partner", p.id): p.display_name for p in customers},
+            **{("category", c.id): c.name for c in categories},
+            **{("product", p.id): p.display_name for p in products},
+        }
+        vals_list = []
+        for kind, record_id, category_id, company_id in keys:
+            if kind == "partner":
+                vals_list.append(
+                    {
+                        "name": self.env._(
+                            "Recurring %(category)s tickets from %(customer)s",
+                            category=names["category", category_id],
+                            customer=names["partner", record_id],
+                        ),
+                        "partner_id": record_id,
+                        "category_id": category_id,
+                        "company_id": company_id,
+                        "detection": "partner",
+                    }
+                )
+            else:
+                vals_list.append(
+                    {
+                        "name": self.env._(
+                            "Same fault on %(product)s at several customers",
+                            product=names["product", record_id],
+                        ),
+                        "product_id": record_id,
+                        "company_id": company_id,
+                        "detection": "product",
+                    }
+                )
+        # Tickets may come from the portal or the mail gateway, whose users may not
+        # create problems: the check proposes them on the system's behalf.
+        problems = self.env["helpdesk.problem"].sudo().create(vals_list)
+        for problem, proposal in zip(problems, proposals.values(), strict=True):
+            days = problem.company_id.helpdesk_recurrence_days
+            problem.message_post(
+                body=self.env._(
+                    "Proposed by the recurrence check: %(count)s tickets from "
+                    "%(customer)s in %(category)s within %(days)s days. Confirm it "
+                    "(Investigate) or dismiss it.",
+                    count=proposal["count"],
+                    customer=problem.partner_id.display_name,
+                    category=problem.category_id.name,
+                    days=days,
+                )
+                if problem.detection == "partner"
+                else self.env._(
+                    "Proposed by the recurrence check: %(count)s customers reported "
+                    "%(product)s within %(days)s days. Confirm it (Investigate) or "
+                    "dismiss it.",
+                    count=proposal["count"],
+                    product=problem.product_id.display_name,
+                    days=days,
+                ),
+            )
+        return problems
+
+    # ------------------------------------------------------------------
+    # Customer messages
+    # ------------------------------------------------------------------
+
+    def _post_customer_message(self, template, **values):
+        """Post the QWeb view ``template`` on each ticket as a public message to its
+        customer, in the customer's language, so that it is e-mailed, shown on the
+        portal and kept in the chatter. ``values`` reach the template beside
+        ``object`` (the ticket)."""
+        for ticket in self:
+            lang = ticket.partner_id.lang or ticket.company_id.partner_id.lang
+            ticket.with_context(lang=lang).message_post_with_source(
+                template,
+                render_values=values,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=ticket.partner_id.ids,
+            )
+
+    def _post_problem_resolution(self):
+        """Tell each ticket's customer that the problem behind it is fixed."""
+        for problem, tickets in self.grouped("problem_id").items():
+            tickets._post_customer_message(
+                "helpdesk_tiers.message_problem_resolved", problem=problem
+            )
+
+    # ------------------------------------------------------------------
+    # L2 review of the front line
+    # ------------------------------------------------------------------
+
+    def _mark_reviewed(self, remarks=None):
+        """Record the back office's review of tickets closed at the front line,
+        with optional remarks; the agent who closed each ticket is notified."""
+        if not self.env.user.has_group("helpdesk_tiers.group_l2_agent"):
+            raise AccessError(
+                self.env._("Only the back office (L2) reviews the front line's work.")
+            )
+        front_line = self.env["helpdesk.tier"]._get_default_tier_id()
+        wrong = self.filtered(
+            lambda t: not t.closed or t.resolved_tier_id.id != front_line
+        )
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Only tickets closed at the front line are reviewed; not: "
+                    "%(tickets)s.",
+                    tickets=", ".join(wrong.mapped("number")),
+                )
+            )
+        remarks = remarks.strip() if isinstance(remarks, str) else ""
+        self.with_context(**{REVIEW_CONTEXT_KEY: True}).write(
+            {
+                "is_reviewed": True,
+                "reviewer_id": self.env.user.id,
+                "review_date": fields.Datetime.now(),
+                "review_remarks": remarks or False,
+            }
+        )
+        body = (
+            self.env._("Reviewed by the back office: %s", remarks)
+            if remarks
+            else self.env._("Reviewed by the back office: nothing to remark.")
+        )
+        author = self.env.user.partner_id
+        for ticket in self:
+            ticket.message_post(
+                body=body,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+                partner_ids=(ticket.user_id.partner_id - author).ids,
+            )
+        return True
+
+    # ------------------------------------------------------------------
+    # L3 development requests
+    # ------------------------------------------------------------------
+
+    def _request_development(self, summary):
+        """Record that the product needs development for these tickets (L3). The
+        Helpdesk Tiers - Project addon also opens a task for it."""
+        if not self.env.user.has_group("helpdesk_tiers.group_l3_specialist"):
+            raise AccessError(self.env._("Only specialists (L3) request development."))
+        summary = summary.strip() if isinstance(summary, str) else ""
+        if len(summary) < 10:
+            raise UserError(
+                self.env._(
+                    "Describe what has to be developed or fixed, and why (at least "
+                    "10 characters)."
+                )
+            )
+        closed = self.filtered("closed")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "Ticket %s is closed: reopen it before requesting development.",
+                    closed[0].number,
+                )
+            )
+        pending = self.filtered(
+            lambda t: t.development_state in ("requested", "in_progress")
+        )
+        if pending:
+            raise UserError(
+                self.env._(
+                    "Ticket %s already has a development request in progress.",
+                    pending[0].number,
+                )
+            )
+        self.write({"development_state": "requested", "development_summary": summary})
+        for ticket in self:
+            ticket.message_post(
+                body=self.env._("Development requested: %s", summary),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    # ------------------------------------------------------------------
     # Escalation
     # ------------------------------------------------------------------
 
@@ -830,7 +1341,7 @@ class HelpdeskTicket(models.Model):
             raise UserError("\n".join(problems))
 
     @api.returns("helpdesk.ticket.escalation")
-    def escalate(self, tier, note, reason=None, vendor=None):
+    def escalate(self, tier, note, reason=None, vendor=None, expectation=None):
         """Hand the tickets to ``tier`` (a tier record, id or code) with a hand-off
         note: up to a tier this one may escalate to, or back down one step.
 
@@ -838,10 +1349,15 @@ class HelpdeskTicket(models.Model):
         system record, id or code) or, without it, into the vendor system of
         their category.
 
+        When the tier tells customers what to expect, each customer is told in
+        their language; ``expectation`` (optional) makes it precise:
+        ``{"delay": 3, "delay_unit": "weeks", "cost": "quote"}`` (units ``days``,
+        ``weeks``, ``months``; cost ``included``, ``quote``, ``billable``).
+
         Raises a UserError, and writes nothing, on an unknown tier, vendor system
         or reason, an empty or trivial note, a tier not allowed from the current
-        one or a closed ticket. Returns the escalation records (their ids over
-        RPC)."""
+        one, a closed ticket or a malformed expectation. Returns the escalation
+        records (their ids over RPC)."""
         self.check_access("write")
         target = self.env["helpdesk.tier"]._resolve(tier)
         backend = None
@@ -856,7 +1372,11 @@ class HelpdeskTicket(models.Model):
                     )
                 )
         return self._move_to_tiers(
-            dict.fromkeys(self, target), note, reason, vendor=backend
+            dict.fromkeys(self, target),
+            note,
+            reason,
+            vendor=backend,
+            expectation=expectation,
         )
 
     @api.returns("helpdesk.ticket.escalation")
@@ -877,12 +1397,15 @@ class HelpdeskTicket(models.Model):
         targets = {ticket: moves[ticket][1][:1] for ticket in self}
         return self._move_to_tiers(targets, note, reason)
 
-    def _move_to_tiers(self, targets, note, reason, vendor=None):
+    def _move_to_tiers(self, targets, note, reason, vendor=None, expectation=None):
         if not targets:
             return self.env["helpdesk.ticket.escalation"]
         self._check_moves(targets, reason)
         min_length = max(target.handoff_min_length for target in targets.values())
         note = self._check_handoff_note(note, min_length)
+        expectation = self.env["helpdesk.ticket.escalation"]._check_expectation(
+            expectation
+        )
         vendors = self._get_vendors_for_moves(targets, vendor)
 
         # The author keeps following the tickets handed away (subscribe while the
@@ -918,6 +1441,8 @@ class HelpdeskTicket(models.Model):
                 }
             )
         escalations._post_handoff_notes()
+        escalations._notify_customer_expectation(expectation)
+        escalations._schedule_coaching()
         # In the same transaction: the vendor gets the ticket if and only if the
         # escalation is committed.
         self.env["helpdesk.sync.event"]._queue_escalations(escalations, vendors)
@@ -1089,6 +1614,98 @@ class HelpdeskTicket(models.Model):
             context=context or {"create": False},
         )
         return action
+
+    def action_return_for_coaching(self):
+        action = self._action_open_escalate_wizard("down")
+        action["name"] = self.env._("Return for coaching")
+        action["context"]["default_reason"] = "coaching"
+        return action
+
+    def action_plan_intervention(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "helpdesk_tiers.helpdesk_intervention_action"
+        )
+        action.update(
+            views=[(False, "form")],
+            view_mode="form",
+            context={"default_ticket_id": self.id},
+        )
+        return action
+
+    def action_view_interventions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "helpdesk_tiers.helpdesk_intervention_action"
+        )
+        action.update(
+            domain=[("ticket_id", "=", self.id)],
+            context={"default_ticket_id": self.id},
+        )
+        return action
+
+    def action_view_problem(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "helpdesk.problem",
+            "res_id": self.problem_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_review(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Review"),
+            "res_model": "helpdesk.ticket.review",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_ids": self.ids},
+        }
+
+    def action_write_procedure(self):
+        """L3 writes an internal procedure for the front line from this ticket: a
+        draft internal article, opened for editing (the specialist publishes it)."""
+        self.ensure_one()
+        if not self.env.user.has_group("helpdesk_tiers.group_l3_specialist"):
+            raise AccessError(
+                self.env._("Only specialists (L3) write procedures for L1 and L2.")
+            )
+        articles = self.env["helpdesk.kb.article"]
+        symptoms = self.customer_wording or html2plaintext(self.description or "")
+        steps = self.problem_id.workaround
+        article = articles.create(
+            {
+                "name": self.env._("Procedure: %s", self.name),
+                "symptoms": symptoms or False,
+                "body": steps if not is_html_empty(steps) else self.description,
+                "lang": articles._guess_lang(f"{self.name} {symptoms}"),
+                "visibility": "internal",
+                "tier_id": self.env["helpdesk.tier"]._get_default_tier_id(),
+                "company_id": self.company_id.id,
+                "source_ticket_id": self.id,
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "helpdesk.kb.article",
+            "res_id": article.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def action_request_development(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request development"),
+            "res_model": "helpdesk.development.request",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
 
     def action_view_escalations(self):
         self.ensure_one()

@@ -3,7 +3,10 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
+
+from .helpdesk_sync_event import SYNC_CONTEXT_KEY
 
 ESCALATION_REASONS = [
     ("expertise", "Needs deeper expertise"),
@@ -15,6 +18,14 @@ ESCALATION_REASONS = [
     ("coaching", "Returned for coaching"),
     ("other", "Other"),
 ]
+# What a customer is told to expect when a ticket reaches a tier that warns them.
+DELAY_UNITS = [("days", "Working days"), ("weeks", "Weeks"), ("months", "Months")]
+COST_NOTICES = [
+    ("included", "Covered by the contract"),
+    ("quote", "Quote before any billable work"),
+    ("billable", "Billable at the usual rates"),
+]
+EXPECTATION_KEYS = ("delay", "delay_unit", "cost")
 
 
 class HelpdeskTicketEscalation(models.Model):
@@ -105,4 +116,101 @@ class HelpdeskTicketEscalation(models.Model):
                 message_type="comment",
                 subtype_id=subtypes[escalation.direction].id,
                 partner_ids=(escalation.to_team_id.user_ids.partner_id - author).ids,
+            )
+
+    @api.model
+    def _check_expectation(self, expectation):
+        """Validate what escalate() was told to announce: None, or a dict with any
+        of ``delay`` (a positive number), ``delay_unit`` and ``cost``."""
+        if not expectation:
+            return {}
+        if not isinstance(expectation, dict) or set(expectation) - set(
+            EXPECTATION_KEYS
+        ):
+            raise UserError(
+                self.env._(
+                    "The expectation is a mapping with the keys %s.",
+                    ", ".join(EXPECTATION_KEYS),
+                )
+            )
+        delay = expectation.get("delay")
+        if delay is not None and (
+            isinstance(delay, bool)
+            or not isinstance(delay, int)
+            or not 0 < delay < 1000
+        ):
+            raise UserError(
+                self.env._(
+                    "The expected delay is a whole number between 1 and 999, not "
+                    "%s.",
+                    delay,
+                )
+            )
+        unit = expectation.get("delay_unit") or "days"
+        if unit not in dict(DELAY_UNITS):
+            raise UserError(
+                self.env._(
+                    "Unknown delay unit %(unit)s. Use one of: %(allowed)s.",
+                    unit=unit,
+                    allowed=", ".join(dict(DELAY_UNITS)),
+                )
+            )
+        cost = expectation.get("cost")
+        if cost and cost not in dict(COST_NOTICES):
+            raise UserError(
+                self.env._(
+                    "Unknown cost notice %(cost)s. Use one of: %(allowed)s.",
+                    cost=cost,
+                    allowed=", ".join(dict(COST_NOTICES)),
+                )
+            )
+        return {"delay": delay, "delay_unit": unit, "cost": cost or False}
+
+    def _notify_customer_expectation(self, expectation):
+        """Tell the customer of each ticket escalated to a tier that warns them
+        what to expect (delay, cost), in their language."""
+        warned = self.filtered(
+            lambda e: e.direction == "up"
+            and e.to_tier_id.notify_customer_expectation
+            and e.ticket_id.partner_id
+        )
+        # For the customer only: the vendor learns of the escalation itself
+        # through its own outbox event, not through this notice.
+        warned.ticket_id.with_context(
+            **{SYNC_CONTEXT_KEY: True}
+        )._post_customer_message(
+            "helpdesk_tiers.message_escalation_expectation",
+            delay=expectation.get("delay"),
+            delay_unit=expectation.get("delay_unit"),
+            cost=expectation.get("cost"),
+        )
+
+    def _schedule_coaching(self):
+        """A return for coaching gives the agent who escalated the ticket a to-do
+        with the note, so the feedback reaches that person and not only the team."""
+        coaching = self.filtered(
+            lambda e: e.direction == "down" and e.reason == "coaching"
+        )
+        if not coaching:
+            return
+        earlier = self.search(
+            [
+                ("ticket_id", "in", coaching.ticket_id.ids),
+                ("direction", "=", "up"),
+                ("id", "not in", coaching.ids),
+            ],
+            order="date desc, id desc",
+        )
+        for escalation in coaching:
+            sent_by = earlier.filtered(
+                lambda e, esc=escalation: e.ticket_id == esc.ticket_id
+                and e.from_tier_id == esc.to_tier_id
+            )[:1].user_id
+            if not sent_by or sent_by == self.env.user:
+                continue
+            escalation.ticket_id.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Coaching from %s", self.env.user.name),
+                note=plaintext2html(escalation.note),
+                user_id=sent_by.id,
             )

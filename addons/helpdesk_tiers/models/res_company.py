@@ -1,6 +1,7 @@
 # Copyright 2026 helpdesk_tiers contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -13,3 +14,36 @@ class ResCompany(models.Model):
         check_company=True,
         help="The plan of customers who have none.",
     )
+    helpdesk_recurrence_threshold = fields.Integer(
+        string="Recurring after",
+        default=3,
+        help="A new ticket is recurring when its customer has at least this many "
+        "tickets in the same category (counting the new one) within the window, "
+        "or when at least this many customers report the same product.",
+    )
+    helpdesk_recurrence_days = fields.Integer(
+        string="Recurrence window (days)",
+        default=30,
+        help="How far back, in days, tickets count towards a recurrence.",
+    )
+
+    @api.constrains("helpdesk_recurrence_threshold", "helpdesk_recurrence_days")
+    def _check_helpdesk_recurrence(self):
+        for company in self:
+            if company.helpdesk_recurrence_threshold < 2:
+                raise ValidationError(
+                    self.env._(
+                        "A recurrence needs at least 2 tickets (%(company)s: %(n)s).",
+                        company=company.name,
+                        n=company.helpdesk_recurrence_threshold,
+                    )
+                )
+            if not 1 <= company.helpdesk_recurrence_days <= 3650:
+                raise ValidationError(
+                    self.env._(
+                        "The recurrence window is between 1 and 3650 days "
+                        "(%(company)s: %(days)s).",
+                        company=company.name,
+                        days=company.helpdesk_recurrence_days,
+                    )
+                )

@@ -9,3 +9,9 @@ class ResConfigSettings(models.TransientModel):
     helpdesk_default_service_plan_id = fields.Many2one(
         related="company_id.helpdesk_default_service_plan_id", readonly=False
     )
+    helpdesk_recurrence_threshold = fields.Integer(
+        related="company_id.helpdesk_recurrence_threshold", readonly=False
+    )
+    helpdesk_recurrence_days = fields.Integer(
+        related="company_id.helpdesk_recurrence_days", readonly=False
+    )

@@ -34,6 +34,11 @@ class ResPartner(models.Model):
         help="The support plan of this customer, set on the company and shared "
         "by its contacts. Empty: the company's default plan.",
     )
+    helpdesk_problem_count = fields.Integer(
+        string="Problems",
+        compute="_compute_helpdesk_problem_count",
+        groups="helpdesk_tiers.group_l1_agent",
+    )
 
     def init(self):
         res = super().init()
@@ -83,3 +88,28 @@ class ResPartner(models.Model):
             )
         )
         return [row[0] for row in rows]
+
+    def _compute_helpdesk_problem_count(self):
+        """Problems of the partner's company (problems are kept per company)."""
+        counts = dict(
+            self.env["helpdesk.problem"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.helpdesk_problem_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
+
+    def action_view_helpdesk_problems(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "helpdesk_tiers.helpdesk_problem_action"
+        )
+        action.update(
+            domain=[("partner_id", "=", self.commercial_partner_id.id)],
+            context={"default_partner_id": self.commercial_partner_id.id},
+        )
+        return action

@@ -20,3 +20,10 @@ from . import test_alert
 from . import test_intake
 from . import test_ui_intake
 from . import test_rule_sources
+from . import test_recurrence
+from . import test_problem
+from . import test_intervention
+from . import test_review
+from . import test_expectation
+from . import test_development
+from . import test_ui_intervention

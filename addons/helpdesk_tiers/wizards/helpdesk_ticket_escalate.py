@@ -3,7 +3,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.helpdesk_ticket_escalation import ESCALATION_REASONS
+from ..models.helpdesk_ticket_escalation import (
+    COST_NOTICES,
+    DELAY_UNITS,
+    ESCALATION_REASONS,
+)
 
 
 class HelpdeskTicketEscalate(models.TransientModel):
@@ -47,6 +51,20 @@ class HelpdeskTicketEscalate(models.TransientModel):
     note = fields.Text(string="Hand-off note")
     reason = fields.Selection(
         ESCALATION_REASONS, compute="_compute_reason", store=True, readonly=False
+    )
+    # What the customer is told when the tier warns customers (L3, L4).
+    notify_customer_expectation = fields.Boolean(
+        related="tier_id.notify_customer_expectation"
+    )
+    expected_delay = fields.Integer(
+        help="Told to the customer, in their language. Leave empty when unknown: "
+        "the customer is told it may take longer than usual."
+    )
+    expected_delay_unit = fields.Selection(DELAY_UNITS, default="weeks")
+    cost_notice = fields.Selection(
+        COST_NOTICES,
+        help="Told to the customer, in their language. Leave empty when unknown: "
+        "the customer is told it may cost and that we will say so first.",
     )
 
     @api.depends("ticket_ids", "direction")
@@ -109,5 +127,17 @@ class HelpdeskTicketEscalate(models.TransientModel):
             self.note,
             self.reason,
             vendor=self.vendor_backend_id if self.is_external_tier else None,
+            expectation=self._get_expectation(),
         )
         return {"type": "ir.actions.act_window_close"}
+
+    def _get_expectation(self):
+        """What the customer is told when the tier warns customers; a delay or a
+        cost left empty is announced in general terms (may be long, may cost)."""
+        if self.direction != "up" or not self.notify_customer_expectation:
+            return None
+        return {
+            "delay": self.expected_delay or None,
+            "delay_unit": self.expected_delay_unit,
+            "cost": self.cost_notice or False,
+        }
