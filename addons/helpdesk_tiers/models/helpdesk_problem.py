@@ -270,15 +270,11 @@ class HelpdeskProblem(models.Model):
 
     def action_view_tickets(self):
         self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "helpdesk_mgmt.helpdesk_ticket_action"
+        return self.env["helpdesk.ticket"]._get_tickets_action(
+            self.display_name,
+            [("problem_id", "=", self.id)],
+            {"default_problem_id": self.id},
         )
-        action.update(
-            name=self.display_name,
-            domain=[("problem_id", "=", self.id)],
-            context={"default_problem_id": self.id},
-        )
-        return action
 
     def _resolve(self, resolution, close_stage=False):
         """Mark the problems resolved with ``resolution`` (the fix, HTML), post it on
