@@ -2,11 +2,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
 from collections import defaultdict
+from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext, index_exists, is_html_empty
 
 from ..tools.text import html_to_words, normalize
@@ -33,9 +35,6 @@ PRIORITY_SOURCES = [
 # Likewise for the L2 review of a ticket closed at L1: only _mark_reviewed() sets it.
 REVIEW_CONTEXT_KEY = "helpdesk_tiers_review"
 REVIEW_FIELDS = ("is_reviewed", "reviewer_id", "review_date", "review_remarks")
-# The recurrence check reads at most this many recent tickets per customer and
-# category (or product), so its cost stays flat for customers with a long history.
-RECURRENCE_SCAN_LIMIT = 200
 # (name, key columns, included columns, predicate) of the recurrence check's indexes.
 RECURRENCE_INDEXES = [
     (
@@ -895,20 +894,19 @@ class HelpdeskTicket(models.Model):
         open problem of its product, however old the earlier tickets are; else a
         rule that holds proposes a problem (state ``new``) for L2/L3 to confirm or
         dismiss, which the earlier tickets of the series join too. Tickets of a
-        resolved or dismissed problem no longer count.
-
-        One query for the whole batch, on the recurrence indexes; each window
-        reads at most RECURRENCE_SCAN_LIMIT tickets, so the cost stays flat as
-        the table grows."""
+        resolved or dismissed problem no longer count."""
         to_link, proposals = self._find_recurrences()
         if proposals:
             problems = self._propose_problems(proposals)
-            for problem, proposal in zip(problems, proposals.values(), strict=True):
-                to_link[problem.id] = proposal["new"]
-                earlier = proposal["earlier"] - set(proposal["new"])
+            series = self._recurrence_series(proposals)
+            for problem, (key, new_ids) in zip(
+                problems, proposals.items(), strict=True
+            ):
+                to_link[problem.id] = new_ids
                 # The earlier tickets of the series join the proposed problem
                 # (without the flag: they were not recurring when they came in).
-                self.browse(earlier).sudo().write({"problem_id": problem.id})
+                earlier = series.get(key, self.browse()) - self.browse(new_ids)
+                earlier.sudo().write({"problem_id": problem.id})
         for problem_id, ticket_ids in to_link.items():
             # Detection acts for the system, whoever creates the ticket (portal,
             # mail gateway, an L1 agent): only these two fields are written.
@@ -917,12 +915,17 @@ class HelpdeskTicket(models.Model):
             )
 
     def _find_recurrences(self):
-        """The check itself, without writing: ``({problem id: [ticket ids to link
-        and flag]}, {proposal key: {"new": [ticket ids], "earlier": {ticket ids},
-        "count": n}})`` with keys ``("partner", customer id, category id, company
-        id)`` or ``("product", product id, None, company id)``."""
+        """The check itself, one query for the whole batch, without writing:
+        ``({problem id: [ticket ids to link and flag]}, {proposal key: [ticket
+        ids]})``, a proposal key being ``("partner", customer id, category id,
+        company id)`` or ``("product", product id, None, company id)``.
+
+        Each rule reads the newest tickets of its index only until it knows: N
+        tickets of the customer and category, or N distinct customers of the
+        product (one index probe per customer found), so its cost depends on N,
+        not on the size of the ticket table or of the customer's history."""
         to_link = defaultdict(list)
-        proposals = {}
+        proposals = defaultdict(list)
         if not self:
             return to_link, proposals
         self.flush_model(
@@ -938,6 +941,15 @@ class HelpdeskTicket(models.Model):
         self.env["helpdesk.problem"].flush_model(
             ["state", "partner_id", "category_id", "product_id", "company_id"]
         )
+        window = SQL(
+            "t.create_date >= new.create_date"
+            " - make_interval(days => company.helpdesk_recurrence_days)"
+            " AND t.company_id = new.company_id AND t.active"
+            " AND (t.problem_id IS NULL OR NOT EXISTS ("
+            "     SELECT 1 FROM helpdesk_problem closed"
+            "      WHERE closed.id = t.problem_id AND closed.state NOT IN %s))",
+            OPEN_PROBLEM_STATES,
+        )
         rows = self.env.execute_query_dict(
             SQL(
                 """
@@ -948,32 +960,22 @@ class HelpdeskTicket(models.Model):
                    new.company_id,
                    company.helpdesk_recurrence_threshold AS threshold,
                    by_customer.ticket_count,
-                   by_customer.unlinked_ids,
                    customer_problem.id AS customer_problem_id,
                    by_product.customer_count,
-                   by_product.unlinked_ids AS product_unlinked_ids,
                    product_problem.id AS product_problem_id
               FROM helpdesk_ticket new
               JOIN res_company company ON company.id = new.company_id
               LEFT JOIN LATERAL (
-                   SELECT count(*) AS ticket_count,
-                          array_agg(w.id) FILTER (
-                              WHERE w.problem_id IS NULL
-                          ) AS unlinked_ids
+                   SELECT count(*) AS ticket_count
                      FROM (
-                           SELECT t.id, t.problem_id
+                           SELECT 1
                              FROM helpdesk_ticket t
                             WHERE t.commercial_partner_id = new.commercial_partner_id
                               AND t.category_id = new.category_id
-                              AND t.create_date >= new.create_date - make_interval(
-                                      days => company.helpdesk_recurrence_days)
-                              AND t.company_id = new.company_id
-                              AND t.active
+                              AND %(window)s
                             ORDER BY t.create_date DESC
-                            LIMIT %(limit)s
-                          ) w
-                     LEFT JOIN helpdesk_problem p ON p.id = w.problem_id
-                    WHERE p.id IS NULL OR p.state IN %(open)s
+                            LIMIT company.helpdesk_recurrence_threshold
+                          ) enough
                   ) by_customer ON new.category_id IS NOT NULL
               LEFT JOIN LATERAL (
                    SELECT p.id
@@ -986,23 +988,27 @@ class HelpdeskTicket(models.Model):
                     LIMIT 1
                   ) customer_problem ON new.category_id IS NOT NULL
               LEFT JOIN LATERAL (
-                   SELECT count(DISTINCT w.commercial_partner_id) AS customer_count,
-                          array_agg(w.id) FILTER (
-                              WHERE w.problem_id IS NULL
-                          ) AS unlinked_ids
-                     FROM (
-                           SELECT t.id, t.problem_id, t.commercial_partner_id
-                             FROM helpdesk_ticket t
-                            WHERE t.product_id = new.product_id
-                              AND t.create_date >= new.create_date - make_interval(
-                                      days => company.helpdesk_recurrence_days)
-                              AND t.company_id = new.company_id
-                              AND t.active
-                            ORDER BY t.create_date DESC
-                            LIMIT %(limit)s
-                          ) w
-                     LEFT JOIN helpdesk_problem p ON p.id = w.problem_id
-                    WHERE p.id IS NULL OR p.state IN %(open)s
+                   -- Distinct customers, newest first: each step probes the index
+                   -- for the newest ticket of a customer not seen yet.
+                   WITH RECURSIVE seen(customers) AS (
+                        SELECT ARRAY[]::integer[]
+                         UNION ALL
+                        SELECT seen.customers || next.commercial_partner_id
+                          FROM seen
+                         CROSS JOIN LATERAL (
+                               SELECT t.commercial_partner_id
+                                 FROM helpdesk_ticket t
+                                WHERE t.product_id = new.product_id
+                                  AND t.commercial_partner_id IS NOT NULL
+                                  AND t.commercial_partner_id <> ALL (seen.customers)
+                                  AND %(window)s
+                                ORDER BY t.create_date DESC
+                                LIMIT 1
+                               ) next
+                         WHERE cardinality(seen.customers)
+                               < company.helpdesk_recurrence_threshold
+                   )
+                   SELECT max(cardinality(customers)) AS customer_count FROM seen
                   ) by_product ON new.product_id IS NOT NULL
               LEFT JOIN LATERAL (
                    SELECT p.id
@@ -1019,8 +1025,8 @@ class HelpdeskTicket(models.Model):
                AND (new.category_id IS NOT NULL AND new.commercial_partner_id
                     IS NOT NULL OR new.product_id IS NOT NULL)
                 """,
+                window=window,
                 open=OPEN_PROBLEM_STATES,
-                limit=RECURRENCE_SCAN_LIMIT,
                 ids=self.ids,
             )
         )
@@ -1029,22 +1035,53 @@ class HelpdeskTicket(models.Model):
             problem_id = row["customer_problem_id"] or row["product_problem_id"]
             if problem_id:
                 to_link[problem_id].append(row["ticket_id"])
-                continue
-            if row["partner_id"] and (row["ticket_count"] or 0) >= threshold:
+            elif row["partner_id"] and (row["ticket_count"] or 0) >= threshold:
                 key = ("partner", row["partner_id"], row["category_id"])
-                count, earlier = row["ticket_count"], row["unlinked_ids"]
+                proposals[(*key, row["company_id"])].append(row["ticket_id"])
             elif (row["customer_count"] or 0) >= threshold:
                 key = ("product", row["product_id"], None)
-                count, earlier = row["customer_count"], row["product_unlinked_ids"]
-            else:
-                continue
-            proposal = proposals.setdefault(
-                (*key, row["company_id"]), {"new": [], "earlier": set(), "count": 0}
-            )
-            proposal["new"].append(row["ticket_id"])
-            proposal["earlier"].update(earlier or ())
-            proposal["count"] = max(proposal["count"], count)
+                proposals[(*key, row["company_id"])].append(row["ticket_id"])
         return to_link, proposals
+
+    @api.model
+    def _recurrence_series(self, proposals):
+        """{proposal key: the tickets of its window without a problem}, in one
+        search: the series a proposed problem starts with."""
+        companies = self.env["res.company"].browse({key[3] for key in proposals})
+        now = fields.Datetime.now()
+        since = {
+            company.id: now - timedelta(days=company.helpdesk_recurrence_days)
+            for company in companies
+        }
+        domains = [
+            [
+                ("commercial_partner_id", "=", record_id)
+                if kind == "partner"
+                else ("product_id", "=", record_id),
+                ("category_id", "=", category_id)
+                if kind == "partner"
+                else ("product_id", "!=", False),
+                ("company_id", "=", company_id),
+                ("create_date", ">=", since[company_id]),
+                ("problem_id", "=", False),
+            ]
+            for kind, record_id, category_id, company_id in proposals
+        ]
+        series = defaultdict(list)
+        for ticket in self.sudo().search(expression.OR(domains)):
+            company_id = ticket.company_id.id
+            for key in (
+                (
+                    "partner",
+                    ticket.commercial_partner_id.id,
+                    ticket.category_id.id,
+                    company_id,
+                ),
+                ("product", ticket.product_id.id, None, company_id),
+            ):
+                if key in proposals:
+                    series[key].append(ticket.id)
+        return {key: self.browse(ids) for key, ids in series.items()}
 
     @api.model
     def _propose_problems(self, proposals):
@@ -1097,24 +1134,25 @@ class HelpdeskTicket(models.Model):
         # Tickets may come from the portal or the mail gateway, whose users may not
         # create problems: the check proposes them on the system's behalf.
         problems = self.env["helpdesk.problem"].sudo().create(vals_list)
-        for problem, proposal in zip(problems, proposals.values(), strict=True):
+        for problem in problems:
+            threshold = problem.company_id.helpdesk_recurrence_threshold
             days = problem.company_id.helpdesk_recurrence_days
             problem.message_post(
                 body=self.env._(
-                    "Proposed by the recurrence check: %(count)s tickets from "
-                    "%(customer)s in %(category)s within %(days)s days. Confirm it "
-                    "(Investigate) or dismiss it.",
-                    count=proposal["count"],
+                    "Proposed by the recurrence check: %(customer)s opened at least "
+                    "%(count)s tickets in %(category)s within %(days)s days. Confirm "
+                    "it (Investigate) or dismiss it.",
+                    count=threshold,
                     customer=problem.partner_id.display_name,
                     category=problem.category_id.name,
                     days=days,
                 )
                 if problem.detection == "partner"
                 else self.env._(
-                    "Proposed by the recurrence check: %(count)s customers reported "
-                    "%(product)s within %(days)s days. Confirm it (Investigate) or "
-                    "dismiss it.",
-                    count=proposal["count"],
+                    "Proposed by the recurrence check: at least %(count)s customers "
+                    "reported %(product)s within %(days)s days. Confirm it "
+                    "(Investigate) or dismiss it.",
+                    count=threshold,
                     product=problem.product_id.display_name,
                     days=days,
                 ),

@@ -81,7 +81,7 @@ class TestRecurrence(RecurrenceCommon):
             (first | second).filtered("is_recurring"),
             "the earlier tickets join the problem without the flag",
         )
-        self.assertIn("3 tickets", problem.message_ids[0].body)
+        self.assertIn("at least 3 tickets", problem.message_ids[0].body)
 
     def test_fourth_ticket_joins_the_proposed_problem(self):
         tickets = self._printer_ticket() | self._printer_ticket()
@@ -292,7 +292,7 @@ class TestProductRecurrence(RecurrenceCommon):
             ],
         )
         self.assertEqual(problem.ticket_ids, first | second | third)
-        self.assertIn("3 customers reported", problem.message_ids[0].body)
+        self.assertIn("at least 3 customers reported", problem.message_ids[0].body)
         fourth = self._product_ticket(self.customer)
         self.assertEqual(fourth.problem_id, problem, "joins the open product problem")
 
