@@ -25,6 +25,12 @@ if ! "$PY" tools/pg.py installed "$DEMO_DB" helpdesk_tiers; then
         die "creating the demo database failed; see $log"
 fi
 
+# The vendor side: Request Tracker and the sync daemon, stopped with the demo.
+RT_PORT=${RT_PORT:-8080}
+export DEMO_DB HTTP_PORT RT_PORT
+bash tools/sync_demo.sh start
+trap 'bash tools/sync_demo.sh stop' EXIT
+
 cat >&2 <<EOF
 
   helpdesk_tiers demo: http://127.0.0.1:$HTTP_PORT/odoo   (database $DEMO_DB)
@@ -38,8 +44,14 @@ cat >&2 <<EOF
   manager      manager      Marc Dubois, helpdesk manager
   customer     customer     Claire Dupont, portal customer (Boulangerie Dupont)
 
+  Vendor (L4): Request Tracker at http://127.0.0.1:$RT_PORT (root / rootpass123),
+  queue "Vendor"; tickets escalated to L4 reach it within a minute, replies
+  written there come back as internal notes. Sync daemon log:
+  .state/logs/sync-daemon.log; its backlog: Helpdesk > Configuration > Vendor systems.
+
   Stop with Ctrl-C.
 
 EOF
-exec "$VENV/bin/odoo" -c "$ODOO_CONF" -d "$DEMO_DB" --db-filter "^${DEMO_DB}\$" \
+# Not exec: the trap above stops the vendor side when Odoo stops.
+"$VENV/bin/odoo" -c "$ODOO_CONF" -d "$DEMO_DB" --db-filter "^${DEMO_DB}\$" \
     --http-port "$HTTP_PORT"

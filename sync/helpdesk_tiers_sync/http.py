@@ -72,6 +72,10 @@ class HttpClient:
         self.session = requests.Session()
         self.session.headers.update(headers or {})
         self.calls = 0
+        # A Retry-After holds for every request to the peer, not just the one
+        # that got it (the monotonic time before which we do not call).
+        self._not_before = 0.0
+        self._lock = threading.Lock()
 
     def close(self):
         self.session.close()
@@ -91,6 +95,7 @@ class HttpClient:
         attempt = 0
         while True:
             attempt += 1
+            self._wait_turn(method, url)
             outcome = self._attempt(method, url, idempotent, kwargs)
             if outcome.response is not None:
                 return outcome.response
@@ -100,9 +105,24 @@ class HttpClient:
             delay = self._delay(attempt, outcome.retry_after)
             if delay is None:  # the peer asked for longer than we wait in-call
                 raise error
-            _logger.info("%s; retrying in %.1f s", error, delay)
+            _logger.info("%s; retrying in %.1f s", error, outcome.retry_after or delay)
             if self.stop_event.wait(delay):
                 raise error
+
+    def _wait_turn(self, method, url):
+        """Respect the peer's last Retry-After: wait for it when it is short,
+        else give the call up (Odoo retries the event after that time)."""
+        with self._lock:
+            remaining = self._not_before - time.monotonic()
+        if remaining <= 0:
+            return
+        if remaining > self.max_retry_wait:
+            raise RetryableSyncError(
+                f"{method} {url}: the peer asked to wait {remaining:.0f} s more",
+                seconds=remaining,
+            )
+        if self.stop_event.wait(remaining):
+            raise RetryableSyncError(f"{method} {url}: stopping")
 
     def _attempt(self, method, url, idempotent, kwargs):
         self.calls += 1
@@ -127,6 +147,9 @@ class HttpClient:
         if 200 <= status < 300 or status == 304:
             return _Outcome(response=response)
         wait = retry_after_seconds(response.headers.get("Retry-After"))
+        if wait:
+            with self._lock:
+                self._not_before = max(self._not_before, time.monotonic() + wait)
         message = f"{method} {url}: HTTP {status} {_detail(response)}".strip()
         if status in NOT_PROCESSED:
             return _Outcome.retry(message, True, wait)
@@ -136,7 +159,8 @@ class HttpClient:
 
     def _delay(self, attempt, retry_after):
         if retry_after is not None:
-            return retry_after if retry_after <= self.max_retry_wait else None
+            # _wait_turn waits for it before the next attempt.
+            return 0 if retry_after <= self.max_retry_wait else None
         base = self.backoff * 2 ** (attempt - 1)
         return min(base * random.uniform(0.5, 1.5), self.max_retry_wait)
 

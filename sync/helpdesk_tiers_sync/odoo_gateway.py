@@ -140,5 +140,5 @@ class OdooGateway(OdooConnection):
             SYNC_API, "claim_customer_updates", worker, limit, lease_seconds
         )
 
-    def ack_customer_updates(self, results):
-        return self.execute(SYNC_API, "ack_customer_updates", results)
+    def ack_customer_updates(self, results, worker):
+        return self.execute(SYNC_API, "ack_customer_updates", results, worker=worker)

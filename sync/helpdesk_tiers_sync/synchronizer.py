@@ -14,6 +14,19 @@ from .http import SIGNATURE_HEADER, HttpClient, sign
 from .vendors.base import RemoteTicket
 
 _logger = logging.getLogger(__name__)
+# What a customer's webhook receives of a status update.
+UPDATE_FIELDS = (
+    "id",
+    "ticket_id",
+    "ticket_number",
+    "lang",
+    "subject",
+    "body",
+    "state",
+    "handled_by",
+    "status",
+    "next_update",
+)
 # Stop taking new events of a batch when this share of its lease is used.
 LEASE_MARGIN = 0.8
 
@@ -248,7 +261,7 @@ class Synchronizer:
             if not updates:
                 break
             results = [self._send_update(update) for update in updates]
-            self.gateway.ack_customer_updates(results)
+            self.gateway.ack_customer_updates(results, self.worker)
             failed = sum(1 for r in results if not r["ok"])
             report.counts.update(
                 updates_sent=len(results) - failed, updates_failed=failed
@@ -286,7 +299,8 @@ class Synchronizer:
             )
         body = {
             key: update.get(key)
-            for key in ("id", "ticket_id", "lang", "subject", "body", "next_update")
+            for key in UPDATE_FIELDS
+            if update.get(key) not in (None, False)
         }
         data = json.dumps(body, sort_keys=True, default=str).encode()
         self._updates_http.request(

@@ -55,6 +55,8 @@ class HelpdeskSyncWebhook(http.Controller):
                 result = backend._apply_remote_events(
                     events, cursor=payload.get("cursor")
                 )
+                # Recompute as superuser: the request's own user is the public one.
+                backend.env.flush_all()
         except (ValueError, KeyError, TypeError, UserError) as error:
             return _json({"error": str(error)}, 400)
         return _json(result, 200)

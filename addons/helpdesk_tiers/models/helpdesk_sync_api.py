@@ -141,16 +141,18 @@ class HelpdeskSyncApi(models.AbstractModel):
 
     @api.model
     def heartbeat(self, worker, info=None):
-        """The daemon reports it is alive: ``info`` may hold ``backends``, a dict
-        {code: {"ok": bool, "error": str}}; vendor systems it does not name are
-        marked seen without error. Returns the server time (UTC)."""
+        """The daemon reports it is alive: ``info["backends"]`` holds, for each
+        vendor system it serves, ``{"ok": bool, "error": str}``; those are marked
+        seen (all active ones when ``info`` names none). Returns the server time
+        (UTC)."""
         api_ = self._as_daemon()
         worker = self._check_worker(worker)
         reports = (info or {}).get("backends") or {}
         if not isinstance(reports, dict):
             raise UserError(self.env._("info['backends'] must be an object."))
         now = fields.Datetime.now()
-        backends = api_.env["helpdesk.vendor.backend"].search([])
+        domain = [("code", "in", list(reports))] if reports else []
+        backends = api_.env["helpdesk.vendor.backend"].search(domain)
         for error, group in backends.grouped(
             lambda b: (reports.get(b.code) or {}).get("error") or False
         ).items():

@@ -388,8 +388,14 @@ class TestSyncApiBackends(HelpdeskSyncCommon):
                     "last_error": "connection refused",
                     "last_worker": "sync-1",
                 },
-                {"state": "ok", "last_error": False, "last_worker": "sync-1"},
+                # Served by no daemon: not shown as connected.
+                {"state": "new", "last_error": False, "last_worker": False},
             ],
+        )
+        self.api.heartbeat("sync-2", {"backends": {"acme_rt_test": {"ok": True}}})
+        self.assertRecordValues(
+            self.printers_rt,
+            [{"state": "ok", "last_error": False, "last_worker": "sync-2"}],
         )
         with freeze_time(fields.Datetime.now() + timedelta(minutes=10)):
             self.printers_rt.invalidate_recordset(["state"])

@@ -119,6 +119,26 @@ class TestSyncOverHttp(HttpCase):
         self.assertEqual(len(self._vendor_notes()), 1)
         self.assertTrue(self._vendor_notes().subtype_id.internal)
 
+    def test_signed_resolution_hands_the_ticket_back(self):
+        # The request's user is the public one: everything, flush included, must
+        # run as superuser once the signature is checked.
+        body = json.dumps(
+            {
+                "events": [
+                    {
+                        "remote_event_id": "hook-3",
+                        "external_id": "V-1",
+                        "kind": "resolved",
+                        "status": "solved",
+                    }
+                ]
+            }
+        ).encode()
+        response = self._post(body, sign(SECRET, body))
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(self.ticket.tier_id.code, "L3")
+        self.assertEqual(self.binding.external_status, "solved")
+
     def test_bad_signatures_get_401_and_apply_nothing(self):
         body = json.dumps(
             {

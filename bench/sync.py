@@ -1,0 +1,240 @@
+"""Vendor sync throughput: 1,000 escalations pushed to Request Tracker.
+
+    python bench/sync.py      (or: BENCH=sync make bench)
+
+Creates the database BENCH_DB (default helpdesk_tiers_bench_sync; dropped first)
+with the addon, starts it on a free port, and a throwaway Request Tracker
+(BcryptCost 4, SQLite) on another; then, in one run, on the same machine:
+
+- baseline: Request Tracker's own create rate, RAW tickets (default 200) created
+  one after the other straight through its REST2 API, with the same custom
+  field and a body of the same size as the daemon sends;
+- the daemon's push of EVENTS escalations (default 1,000): claim -> map ->
+  create in Request Tracker -> ack, in process, timed from the first claim to
+  the last ack, counting every JSON-RPC call made to Odoo.
+
+Targets: >= 0.8 x Request Tracker's raw create rate, <= 0.05 Odoo RPC calls per
+event, and exactly one vendor ticket per escalation. Exits 1 when one is missed.
+"""
+
+import os
+import pathlib
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from helpdesk_tiers_sync.config import parse  # noqa: E402
+from helpdesk_tiers_sync.service import SyncService  # noqa: E402
+from helpdesk_tiers_sync.vendors.rt.mapper import RTMapper  # noqa: E402
+from odoo_server import (  # noqa: E402 (the test fixtures are reused as they are)
+    OdooServer,
+    drop_database,
+    free_port,
+    start_install,
+    wait_install,
+)
+from rt_instance import SYNC_USER, RTInstance  # noqa: E402
+
+DB = os.environ.get("BENCH_DB", "helpdesk_tiers_bench_sync")
+EVENTS = int(os.environ.get("EVENTS", "1000"))
+RAW = int(os.environ.get("RAW", "200"))
+TARGET_RATIO = 0.8
+TARGET_RPC_PER_EVENT = 0.05
+NOTE = (
+    "Firmware 3.4 ignores the code page command and prints garbage on both "
+    "tills; rolling back to 3.3 fixes it. We need a corrected firmware."
+)
+
+
+def say(text):
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def prepare_odoo(logs):
+    say(f"installing the addon in {DB} (a minute or two)")
+    wait_install(start_install({DB: "helpdesk_tiers"}, logs))
+    server = OdooServer(DB, logs)
+    server.start()
+    admin = server.client()
+    admin(
+        "res.users",
+        "create",
+        {
+            "name": "Bench sync daemon",
+            "login": "bench-sync",
+            "password": "bench-sync-pw",
+            "groups_id": [
+                (
+                    6,
+                    0,
+                    [
+                        admin.ref("base.group_user"),
+                        admin.ref("helpdesk_tiers.group_sync_daemon"),
+                    ],
+                )
+            ],
+        },
+    )
+    admin(
+        "helpdesk.vendor.backend",
+        "create",
+        {"name": "Bench RT", "code": "bench_rt", "kind": "rt"},
+    )
+    return server, admin
+
+
+def escalate(admin, count):
+    tier_l3 = admin.ref("helpdesk_tiers.tier_l3")
+    for start in range(0, count, 250):
+        size = min(250, count - start)
+        ids = admin(
+            "helpdesk.ticket",
+            "create",
+            [
+                {
+                    "name": f"Receipts garbled at till {start + index}",
+                    "description": "<p>Receipts print garbled accents since 3.4.</p>",
+                    "tier_id": tier_l3,
+                }
+                for index in range(size)
+            ],
+        )
+        admin("helpdesk.ticket", "escalate", ids, "L4", NOTE, vendor="bench_rt")
+
+
+def raw_rate(rt, count):
+    """Request Tracker's own create rate, one ticket after the other."""
+    mapper = RTMapper({"queue": "Raw", "correlation_field": "RawRef"})
+    payload = {
+        "reference": "HT00001",
+        "subject": "Receipts garbled at till 1",
+        "description": "Receipts print garbled accents since 3.4.",
+        "note": NOTE,
+        "author": "Administrator",
+        "priority_category": "regular",
+        "product": {},
+        "customer": {},
+    }
+    session = rt.session()
+    started = time.perf_counter()
+    for index in range(count):
+        response = session.post(
+            f"{rt.api}/ticket",
+            json=mapper.ticket(payload, f"raw-{index}"),
+            timeout=30,
+        )
+        response.raise_for_status()
+    return count / (time.perf_counter() - started)
+
+
+def config(server, rt):
+    return parse(
+        {
+            "odoo": {
+                "url": server.url,
+                "database": DB,
+                "login": "bench-sync",
+                "password_env": "BENCH_SYNC_PASSWORD",
+            },
+            "daemon": {"worker_id": "bench", "batch_size": 100, "lease_seconds": 600},
+            "vendors": {
+                "bench_rt": {
+                    "kind": "rt",
+                    "url": rt.url,
+                    "token_env": "BENCH_RT_TOKEN",
+                    "queue": "Vendor",
+                    "correlation_field": "ExternalRef",
+                    "user": SYNC_USER,
+                }
+            },
+        },
+        {"BENCH_SYNC_PASSWORD": "bench-sync-pw", "BENCH_RT_TOKEN": rt.sync_token},
+    )
+
+
+def vendor_tickets(rt):
+    session = rt.session()
+    keys, page = set(), 1
+    while True:
+        data = session.get(
+            f"{rt.api}/tickets",
+            params={
+                "query": "Queue = 'Vendor'",
+                "fields": "CustomFields",
+                "per_page": 100,
+                "page": page,
+            },
+            timeout=30,
+        ).json()
+        for item in data["items"]:
+            for field in item["CustomFields"]:
+                keys.update(field["values"])
+        if page >= data["pages"]:
+            return data["total"], len(keys)
+        page += 1
+
+
+def main():
+    logs = ROOT / ".state" / "logs" / "bench-sync"
+    logs.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-rt-") as rt_dir:
+        rt = RTInstance(rt_dir, free_port())
+        rt.init()
+        rt.start()
+        server = None
+        try:
+            rt.ensure_queue("Vendor", "ExternalRef")
+            rt.ensure_queue("Raw", "RawRef")
+            server, admin = prepare_odoo(logs)
+            say(f"baseline: {RAW} tickets straight into Request Tracker")
+            raw = raw_rate(rt, RAW)
+            say(f"queueing {EVENTS} escalations to L4")
+            escalate(admin, EVENTS)
+
+            service = SyncService(config(server, rt))
+            _uid = service.gateway.uid  # log in before the clock starts
+            calls_before = service.gateway.calls
+            started = time.perf_counter()
+            report = service.synchronizer.push()
+            elapsed = time.perf_counter() - started
+            calls = service.gateway.calls - calls_before
+            service.synchronizer.close()
+
+            total, distinct = vendor_tickets(rt)
+            rate = report.counts["done"] / elapsed
+            ratio = rate / raw
+            per_event = calls / max(report.counts["done"], 1)
+            say("")
+            for label, value in (
+                ("events pushed", f"{report.counts['done']} in {elapsed:.1f} s"),
+                ("daemon rate", f"{rate:.1f} events/s"),
+                ("Request Tracker raw rate", f"{raw:.1f} creates/s (baseline)"),
+                ("ratio", f"{ratio:.2f} x (target >= {TARGET_RATIO})"),
+                (
+                    "Odoo RPC calls",
+                    f"{calls} = {per_event:.3f} per event "
+                    f"(target <= {TARGET_RPC_PER_EVENT})",
+                ),
+                ("vendor tickets", f"{total} ({distinct} distinct keys)"),
+            ):
+                say(f"{label + ':':<28} {value}")
+            ok = (
+                ratio >= TARGET_RATIO
+                and per_event <= TARGET_RPC_PER_EVENT
+                and total == distinct == EVENTS == report.counts["done"]
+            )
+            say("PASS" if ok else "FAIL")
+            return 0 if ok else 1
+        finally:
+            if server:
+                server.stop()
+            rt.stop()
+            drop_database(DB)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
