@@ -14,7 +14,7 @@ HANDOFF_NOTE = (
     "Firmware 3.4 ignores the code page command and prints garbage on both "
     "tills; rolling back to 3.3 fixes it. We need a corrected firmware."
 )
-DAEMON_LOGIN = "sync-daemon"
+DAEMON_LOGIN = "e2e-sync-daemon"
 DAEMON_PASSWORD = "sync-daemon-pw"
 VENDOR_LOGIN = "customer-sync"
 VENDOR_PASSWORD = "customer-sync-pw"
