@@ -28,16 +28,14 @@ Targets: < 5 ms per new ticket at the largest size, flat (largest / smallest siz
 """
 
 import os
-import pathlib
 import statistics
-import subprocess
 import sys
 import time
 from contextlib import contextmanager
 from datetime import timedelta
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-ODOO_CONF = ROOT / ".state" / "odoo.conf"
+from common import ODOO_CONF, create_database
+
 DB = os.environ.get("BENCH_DB", "helpdesk_tiers_bench_recurrence")
 SIZES = [
     int(size) for size in os.environ.get("SIZES", "10000,100000,200000").split(",")
@@ -73,35 +71,6 @@ def rolled_back(env):
         pass
     finally:
         env.invalidate_all()
-
-
-def create_database():
-    sys.path.insert(0, str(ROOT / "tools"))
-    import pg
-
-    pg.drop([DB])
-    if TEMPLATE:
-        print(f"creating {DB} from {TEMPLATE}", flush=True)
-        subprocess.run(["createdb", "-T", TEMPLATE, DB], check=True, timeout=600)
-        return
-    print(f"creating {DB} with helpdesk_tiers (no demo data)", flush=True)
-    subprocess.run(
-        [
-            str(ROOT / ".venv" / "bin" / "odoo"),
-            "-c",
-            str(ODOO_CONF),
-            "-d",
-            DB,
-            "-i",
-            "helpdesk_tiers",
-            "--without-demo=all",
-            "--stop-after-init",
-            "--log-level=warn",
-            "--http-port=0",
-        ],
-        check=True,
-        timeout=1800,
-    )
 
 
 def seed(env):
@@ -368,7 +337,7 @@ def main():
     import odoo
     from odoo import SUPERUSER_ID, api
 
-    create_database()
+    create_database(DB, demo=False, template=TEMPLATE)
     odoo.tools.config.parse_config(["-c", str(ODOO_CONF), "-d", DB, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(DB)
     rows = []

@@ -298,15 +298,6 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             ticket.intervention_count = counts.get(ticket, 0)
 
-    def _compute_escalation_count(self):
-        counts = dict(
-            self.env["helpdesk.ticket.escalation"]._read_group(
-                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
-            )
-        )
-        for ticket in self:
-            ticket.escalation_count = counts.get(ticket, 0)
-
     @api.depends("priority")
     def _compute_priority_category(self):
         for ticket in self:

@@ -159,6 +159,19 @@ class TestIntervention(HelpdeskTiersCommon):
         with self.assertRaisesRegex(ValidationError, "more than zero hours"):
             self._intervention(duration=0)
 
+    def test_other_company_interventions_are_hidden(self):
+        mine = self._intervention()
+        other = self.env["res.company"].create({"name": "Other helpdesk"})
+        desk = self.env["helpdesk.ticket.team"].create(
+            {"name": "Other desk", "company_id": other.id}
+        )
+        ticket = self._create_ticket(team_id=desk.id)
+        self.assertEqual(ticket.company_id, other)
+        hidden = self.env["helpdesk.intervention"].create({"ticket_id": ticket.id})
+        visible = self.env["helpdesk.intervention"].with_user(self.agent_l2).search([])
+        self.assertIn(mine, visible)
+        self.assertNotIn(hidden, visible)
+
     def test_access(self):
         intervention = self._intervention()
         self.assertEqual(

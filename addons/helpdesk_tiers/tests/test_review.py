@@ -73,6 +73,13 @@ class TestReview(HelpdeskTiersCommon):
             self.closed_at_l1.with_user(self.agent_l1).write({"is_reviewed": True})
         self.assertFalse(any(self.closed_at_l1.mapped("is_reviewed")))
 
+    def test_report_is_for_the_back_office(self):
+        with self.assertRaises(AccessError):
+            self.env["helpdesk.review.report"].with_user(self.agent_l1).search([])
+        self.assertTrue(
+            self.env["helpdesk.review.report"].with_user(self.manager).search([])
+        )
+
     def test_report_gives_the_share_reviewed(self):
         self.closed_at_l1[0].with_user(self.agent_l2)._mark_reviewed()
         report = self.env["helpdesk.review.report"].with_user(self.agent_l2)

@@ -1,0 +1,42 @@
+"""What the benchmarks share (not a benchmark: tools/bench.sh skips this file)."""
+
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ODOO_CONF = ROOT / ".state" / "odoo.conf"
+
+
+def create_database(db, *, demo, template=None, timeout=1800):
+    """Drop ``db`` and create it with helpdesk_tiers (with its demo data or not),
+    or as a copy of ``template``, an empty database with the addon installed."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import pg
+
+    pg.drop([db])
+    if template:
+        print(f"creating {db} from {template}", flush=True)
+        subprocess.run(["createdb", "-T", template, db], check=True, timeout=600)
+        return
+    print(
+        f"creating {db} with helpdesk_tiers ({'with' if demo else 'no'} demo data)",
+        flush=True,
+    )
+    subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "odoo"),
+            "-c",
+            str(ODOO_CONF),
+            "-d",
+            db,
+            "-i",
+            "helpdesk_tiers",
+            *([] if demo else ["--without-demo=all"]),
+            "--stop-after-init",
+            "--log-level=warn",
+            "--http-port=0",
+        ],
+        check=True,
+        timeout=timeout,
+    )
