@@ -27,6 +27,8 @@
         "data/helpdesk_service_plan_data.xml",
         "data/helpdesk_kb_term_data.xml",
         "data/ir_sequence_data.xml",
+        "data/helpdesk_sla_data.xml",
+        "data/mail_template_data.xml",
         "wizards/helpdesk_ticket_escalate_views.xml",
         "wizards/helpdesk_ticket_priority_override_views.xml",
         "wizards/helpdesk_intake_views.xml",
@@ -57,6 +59,10 @@
         "views/helpdesk_problem_views.xml",
         "views/helpdesk_intervention_views.xml",
         "report/helpdesk_review_report_views.xml",
+        "views/helpdesk_customer_update_views.xml",
+        "views/customer_update_templates.xml",
+        "report/helpdesk_ticket_report_views.xml",
+        "report/helpdesk_tier_stay_report_views.xml",
         "views/helpdesk_tiers_menus.xml",
     ],
     "demo": [
@@ -69,6 +75,7 @@
         "demo/helpdesk_vendor_backend_demo.xml",
         "demo/helpdesk_kb_demo.xml",
         "demo/helpdesk_problem_demo.xml",
+        "demo/helpdesk_sla_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -77,6 +84,7 @@
             "helpdesk_tiers/static/src/js/*.js",
             "helpdesk_tiers/static/src/xml/*.xml",
             "helpdesk_tiers/static/src/fields/*",
+            "helpdesk_tiers/static/src/sla_dashboard/*",
         ],
         "web.assets_frontend": [
             "helpdesk_tiers/static/src/portal/*",

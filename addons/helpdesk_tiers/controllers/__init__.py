@@ -1,3 +1,4 @@
 from . import main
 from . import kb_portal
 from . import alert
+from . import customer_update

@@ -11,6 +11,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import helpdesk_problem
+from . import resource_calendar
 from . import helpdesk_ticket
 from . import helpdesk_intervention
 from . import helpdesk_vendor_backend
@@ -21,3 +22,4 @@ from . import helpdesk_sync_api
 from . import helpdesk_kb_category
 from . import helpdesk_kb_article
 from . import helpdesk_kb_article_event
+from . import helpdesk_customer_update

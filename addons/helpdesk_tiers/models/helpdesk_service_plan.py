@@ -66,6 +66,19 @@ class HelpdeskServicePlan(models.Model):
         "res.partner", "helpdesk_service_plan_id", string="Customers"
     )
     partner_count = fields.Integer(compute="_compute_partner_count")
+    sla_auto_escalate = fields.Boolean(
+        string="Escalate on breach",
+        default=True,
+        tracking=True,
+        help="When a deadline passes, the ticket escalates itself one tier up "
+        "with a hand-off note (once per breach). Otherwise the team lead gets "
+        "an activity.",
+    )
+    target_warning = fields.Text(
+        string="Target warnings",
+        compute="_compute_target_warning",
+        help="Where the tiers' internal targets do not fit in the customer's.",
+    )
 
     def _compute_partner_count(self):
         counts = dict(
@@ -80,6 +93,24 @@ class HelpdeskServicePlan(models.Model):
         )
         for plan in self:
             plan.partner_count = counts.get(plan, 0)
+
+    @api.depends(
+        "target_ids.priority_category",
+        "target_ids.tier_id",
+        "target_ids.response_hours",
+        "target_ids.resolve_hours",
+    )
+    def _compute_target_warning(self):
+        categories = dict(
+            self.env["helpdesk.sla.target"]
+            ._fields["priority_category"]
+            ._description_selection(self.env)
+        )
+        for plan in self:
+            problems = []
+            for category, lines in plan.target_ids.grouped("priority_category").items():
+                problems += lines._fit_problems(categories.get(category, category))
+            plan.target_warning = "\n".join(problems) or False
 
     @api.model
     def _get_default(self, company):

@@ -6,6 +6,15 @@ from odoo.tools import float_compare
 
 from .helpdesk_service_plan import PRIORITY_CATEGORIES
 
+# Working hours between two status updates to the customer when the plan says
+# nothing for the priority.
+DEFAULT_UPDATE_INTERVALS = {
+    "business_failure": 1.0,
+    "critical": 4.0,
+    "regular": 24.0,
+    "planned": 72.0,
+}
+
 
 class HelpdeskSlaTarget(models.Model):
     """One line of a service plan: for a priority category, the customer's
@@ -42,8 +51,11 @@ class HelpdeskSlaTarget(models.Model):
     )
     update_interval_hours = fields.Float(
         string="Update every (h)",
+        compute="_compute_update_interval_hours",
+        store=True,
+        readonly=False,
         help="Working hours between two status updates sent to the customer; "
-        "0 for none.",
+        "0 for none. Customer lines only.",
     )
 
     _sql_constraints = [
@@ -54,6 +66,15 @@ class HelpdeskSlaTarget(models.Model):
             "Target hours cannot be negative.",
         ),
     ]
+
+    @api.depends("priority_category", "tier_id")
+    def _compute_update_interval_hours(self):
+        for target in self:
+            target.update_interval_hours = (
+                0.0
+                if target.tier_id
+                else DEFAULT_UPDATE_INTERVALS.get(target.priority_category, 0.0)
+            )
 
     @api.depends("plan_id", "priority_category", "tier_id")
     def _compute_display_name(self):
@@ -71,6 +92,52 @@ class HelpdeskSlaTarget(models.Model):
                     ],
                 )
             )
+
+    def _fit_problems(self, category):
+        """Why these lines (one plan, one priority) do not fit: tier targets
+        without a customer target, a tier slower to respond than the customer
+        was promised, tiers whose resolution targets add up to more than the
+        customer's."""
+        customer = self.filtered(lambda t: not t.tier_id)[:1]
+        tiers = self.filtered("tier_id")
+        if not tiers:
+            return []
+        if not customer:
+            return [
+                self.env._(
+                    "%(category)s: tier targets without a customer target.",
+                    category=category,
+                )
+            ]
+        problems = [
+            self.env._(
+                "%(category)s: %(tier)s may take %(tier_hours)s h to respond, more "
+                "than the %(hours)s h promised to the customer.",
+                category=category,
+                tier=line.tier_id.display_name,
+                tier_hours=line.response_hours,
+                hours=customer.response_hours,
+            )
+            for line in tiers
+            if customer.response_hours
+            and float_compare(line.response_hours, customer.response_hours, 2) > 0
+        ]
+        total = sum(tiers.mapped("resolve_hours"))
+        if (
+            customer.resolve_hours
+            and float_compare(total, customer.resolve_hours, 2) > 0
+        ):
+            problems.append(
+                self.env._(
+                    "%(category)s: the tiers' resolution targets add up to "
+                    "%(total)s h, more than the %(hours)s h promised to the "
+                    "customer.",
+                    category=category,
+                    total=total,
+                    hours=customer.resolve_hours,
+                )
+            )
+        return problems
 
     @api.constrains("plan_id", "priority_category", "tier_id")
     def _check_unique(self):

@@ -39,18 +39,14 @@ class HelpdeskSyncApi(models.AbstractModel):
         return worker.strip()
 
     @api.model
-    def claim_events(self, worker, limit=100, lease_seconds=120, backend_codes=None):
-        """Lease up to ``limit`` outbox events due for sending to ``worker`` for
-        ``lease_seconds``; an event whose lease expires returns to the pool.
-        ``backend_codes`` restricts the claim to these vendor systems.
-
-        Returns a list of dicts: ``id``, ``backend_code``, ``kind``,
-        ``ticket_id``, ``correlation_key``, ``attempts`` (this one included) and
-        ``payload`` (the ticket in a neutral shape, with the binding's
-        ``external_id`` when the vendor ticket exists)."""
-        api_ = self._as_daemon()
+    def _check_claim(self, worker, limit, lease_seconds):
+        """The worker's name, once the arguments of a claim are known to be sound."""
         worker = self._check_worker(worker)
-        if not isinstance(limit, int) or not 0 < limit <= MAX_CLAIM:
+        if (
+            not isinstance(limit, int)
+            or isinstance(limit, bool)
+            or not 0 < limit <= MAX_CLAIM
+        ):
             raise UserError(
                 self.env._("The limit must be between 1 and %s.", MAX_CLAIM)
             )
@@ -65,6 +61,20 @@ class HelpdeskSyncApi(models.AbstractModel):
                     high=high,
                 )
             )
+        return worker
+
+    @api.model
+    def claim_events(self, worker, limit=100, lease_seconds=120, backend_codes=None):
+        """Lease up to ``limit`` outbox events due for sending to ``worker`` for
+        ``lease_seconds``; an event whose lease expires returns to the pool.
+        ``backend_codes`` restricts the claim to these vendor systems.
+
+        Returns a list of dicts: ``id``, ``backend_code``, ``kind``,
+        ``ticket_id``, ``correlation_key``, ``attempts`` (this one included) and
+        ``payload`` (the ticket in a neutral shape, with the binding's
+        ``external_id`` when the vendor ticket exists)."""
+        api_ = self._as_daemon()
+        worker = self._check_claim(worker, limit, lease_seconds)
         backend_ids = None
         if backend_codes:
             backend_ids = (
@@ -138,6 +148,50 @@ class HelpdeskSyncApi(models.AbstractModel):
         api_ = self._as_daemon()
         backend = api_.env["helpdesk.vendor.backend"]._resolve(backend_code)
         return backend._apply_remote_events(events, cursor=cursor)
+
+    @api.model
+    def claim_customer_updates(self, worker, limit=100, lease_seconds=120):
+        """Lease to ``worker``, for ``lease_seconds``, the status updates due on
+        up to ``limit`` tickets, rendered in each customer's language (a ticket
+        whose update is leased, or failed and not yet due again, waits; an
+        expired lease returns the ticket to the pool).
+
+        Returns a list of dicts: ``id``, ``ticket_id``, ``channel`` (``email``,
+        ``portal``, ``webhook``), ``lang``, ``subject``, ``body`` (HTML),
+        ``webhook_url``, ``next_update`` (UTC, the time the update promises),
+        and for webhooks ``ticket_number``, ``state``, ``handled_by``,
+        ``status`` (the customer's words), ``attempt``, ``lease_until``.
+        E-mail and portal updates need no transport from the daemon: Odoo's
+        mail sends them when they are acknowledged."""
+        api_ = self._as_daemon()
+        worker = self._check_claim(worker, limit, lease_seconds)
+        updates = api_.env["helpdesk.customer.update"]._claim(
+            worker, limit, lease_seconds
+        )
+        return updates._to_rpc()
+
+    @api.model
+    def ack_customer_updates(self, results, worker=None):
+        """Report on claimed status updates. Each result: ``id``, ``ok`` and,
+        when not ok, ``error``. A sent update is recorded in the ticket's
+        chatter (e-mail and portal ones are posted then, through Odoo's mail)
+        and the next one is scheduled; a failed one is tried again later, after
+        a growing delay. Reports on updates no longer leased (to ``worker`` when
+        given) are ignored. Returns counts: ``sent``, ``failed``, ``ignored``."""
+        api_ = self._as_daemon()
+        if not isinstance(results, list | tuple) or not all(
+            isinstance(r, dict)
+            and isinstance(r.get("id"), int)
+            and isinstance(r.get("ok"), bool)
+            for r in results
+        ):
+            raise UserError(
+                self.env._(
+                    "Results must be a list of objects, each with an integer id "
+                    "and a boolean ok."
+                )
+            )
+        return api_.env["helpdesk.customer.update"]._ack(results, worker=worker)
 
     @api.model
     def heartbeat(self, worker, info=None):

@@ -69,6 +69,16 @@ class HelpdeskTicketEscalation(models.Model):
         help="What was tried, what is known, what is expected from the next tier.",
     )
     reason = fields.Selection(ESCALATION_REASONS)
+    sla_breach = fields.Selection(
+        [
+            ("response", "First response late"),
+            ("resolve", "Resolution late"),
+            ("tier", "Tier target exceeded"),
+        ],
+        string="Automatic, on breach",
+        readonly=True,
+        help="Set when the service-level sweep escalated the ticket by itself.",
+    )
 
     @api.depends("ticket_id", "from_tier_id", "to_tier_id")
     def _compute_display_name(self):

@@ -26,6 +26,12 @@ class ResCompany(models.Model):
         default=30,
         help="How far back, in days, tickets count towards a recurrence.",
     )
+    helpdesk_sla_at_risk_percent = fields.Float(
+        string="At risk from (%)",
+        default=75.0,
+        help="A service-level clock is at risk once this share of its target "
+        "has been used; the team lead then gets an activity.",
+    )
 
     @api.constrains("helpdesk_recurrence_threshold", "helpdesk_recurrence_days")
     def _check_helpdesk_recurrence(self):
@@ -45,5 +51,16 @@ class ResCompany(models.Model):
                         "(%(company)s: %(days)s).",
                         company=company.name,
                         days=company.helpdesk_recurrence_days,
+                    )
+                )
+
+    @api.constrains("helpdesk_sla_at_risk_percent")
+    def _check_helpdesk_sla_at_risk_percent(self):
+        for company in self:
+            if not 0 < company.helpdesk_sla_at_risk_percent < 100:
+                raise ValidationError(
+                    self.env._(
+                        "The at-risk threshold is a share of the target: between "
+                        "0 and 100 %, both excluded."
                     )
                 )

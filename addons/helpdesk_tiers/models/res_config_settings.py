@@ -15,3 +15,6 @@ class ResConfigSettings(models.TransientModel):
     helpdesk_recurrence_days = fields.Integer(
         related="company_id.helpdesk_recurrence_days", readonly=False
     )
+    helpdesk_sla_at_risk_percent = fields.Float(
+        related="company_id.helpdesk_sla_at_risk_percent", readonly=False
+    )

@@ -3,8 +3,9 @@
 import re
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, hmac
 from odoo.tools.sql import create_index
 
 # A caller's number matches a stored one when their last digits agree, so that
@@ -39,6 +40,55 @@ class ResPartner(models.Model):
         compute="_compute_helpdesk_problem_count",
         groups="helpdesk_tiers.group_l1_agent",
     )
+    helpdesk_update_opt_out = fields.Boolean(
+        string="No status updates",
+        tracking=True,
+        help="This contact asked not to receive the scheduled status updates of "
+        "their tickets (replies from agents still reach them).",
+    )
+    helpdesk_update_channel = fields.Selection(
+        [("email", "E-mail"), ("portal", "Portal only"), ("webhook", "Webhook")],
+        string="Status updates by",
+        default="email",
+        help="E-mail: sent to the contact. Portal only: shown on the ticket in the "
+        "portal, without e-mail. Webhook: posted as JSON to the contact's URL by "
+        "the sync daemon.",
+    )
+    helpdesk_update_webhook_url = fields.Char(string="Status update webhook")
+    helpdesk_update_opt_out_url = fields.Char(
+        string="Status updates opt-out link",
+        compute="_compute_helpdesk_update_opt_out_url",
+        help="The link by which the contact stops the status updates.",
+    )
+
+    def _compute_helpdesk_update_opt_out_url(self):
+        for partner in self:
+            partner.helpdesk_update_opt_out_url = (
+                f"{partner.get_base_url()}/helpdesk/updates/stop/{partner.id}/"
+                f"{partner._helpdesk_update_opt_out_token()}"
+                if partner.id
+                else False
+            )
+
+    def _helpdesk_update_opt_out_token(self):
+        self.ensure_one()
+        return hmac(self.env(su=True), "helpdesk_tiers-update-opt-out", self.id)
+
+    @api.constrains("helpdesk_update_channel", "helpdesk_update_webhook_url")
+    def _check_helpdesk_update_webhook_url(self):
+        for partner in self:
+            url = partner.helpdesk_update_webhook_url
+            if url and not url.startswith(("https://", "http://")):
+                raise ValidationError(
+                    self.env._("A status update webhook must be an http(s) URL.")
+                )
+            if partner.helpdesk_update_channel == "webhook" and not url:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s gets status updates by webhook: give its URL.",
+                        partner=partner.display_name,
+                    )
+                )
 
     def init(self):
         res = super().init()

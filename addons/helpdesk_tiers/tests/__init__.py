@@ -27,3 +27,7 @@ from . import test_review
 from . import test_expectation
 from . import test_development
 from . import test_ui_intervention
+from . import test_sla_clock
+from . import test_sla_sweep
+from . import test_customer_update
+from . import test_sla_report

@@ -1,5 +1,9 @@
 # Copyright 2026 helpdesk_tiers contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from contextlib import contextmanager
+
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import new_test_user
 
@@ -116,3 +120,121 @@ class HelpdeskKbCommon(HelpdeskTiersCommon):
         if user:
             articles = articles.with_user(user)
         return [result["id"] for result in articles.search_articles(query, **kwargs)]
+
+
+class HelpdeskSlaCommon(HelpdeskTiersCommon):
+    """A plan on office hours in Paris (Monday to Friday, 8:00-12:00 and
+    13:00-17:00, 1 May off) with customer and tier targets, and a customer on it.
+    Times in tests are UTC: Paris is UTC+2 in spring."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Paris office hours",
+                "tz": "Europe/Paris",
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": f"{day} {period}",
+                            "dayofweek": str(day),
+                            "hour_from": hour_from,
+                            "hour_to": hour_to,
+                            "day_period": period,
+                        }
+                    )
+                    for day in range(5)
+                    for period, hour_from, hour_to in (
+                        ("morning", 8, 12),
+                        ("afternoon", 13, 17),
+                    )
+                ],
+            }
+        )
+        cls.env["resource.calendar.leaves"].create(
+            {
+                "name": "Labour Day",
+                "calendar_id": cls.calendar.id,
+                "date_from": "2026-04-30 22:00:00",
+                "date_to": "2026-05-01 21:59:59",
+            }
+        )
+        cls.plan = cls.env["helpdesk.service.plan"].create(
+            {
+                "name": "Office hours",
+                "calendar_id": cls.calendar.id,
+                "target_ids": [
+                    Command.create(
+                        {
+                            "priority_category": "regular",
+                            "response_hours": 2,
+                            "resolve_hours": 16,
+                            "update_interval_hours": 8,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "priority_category": "regular",
+                            "tier_id": cls.tier_l1.id,
+                            "response_hours": 2,
+                            "resolve_hours": 4,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "priority_category": "critical",
+                            "response_hours": 1,
+                            "resolve_hours": 8,
+                        }
+                    ),
+                ],
+            }
+        )
+        cls.customer.write(
+            {"helpdesk_service_plan_id": cls.plan.id, "email": "it@customer.example"}
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {
+                "name": "Claire Contact",
+                "parent_id": cls.customer.id,
+                "email": "claire@customer.example",
+                "lang": "en_US",
+            }
+        )
+        cls.team_l1.user_id = cls.manager
+        cls.team_l2.user_id = cls.manager
+
+    @classmethod
+    def _create_sla_ticket(cls, **vals):
+        ticket = cls._create_ticket(
+            **{"partner_id": cls.contact.id, "priority_category": "regular", **vals}
+        )
+        # The clocks compute now, at the (frozen) time of the opening.
+        cls.env.flush_all()
+        return ticket
+
+    @classmethod
+    def _reply(cls, ticket, body="We are on it.", user=None):
+        """A public reply to the customer, by ``user`` (an L1 agent by default)."""
+        ticket.with_user(user or cls.agent_l1).message_post(
+            body=body, message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+
+    @classmethod
+    def _customer_writes(cls, ticket, body="Here is what you asked for."):
+        ticket.message_post(
+            body=body,
+            author_id=cls.contact.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    @contextmanager
+    def _at(self, when):
+        """Freeze the time at ``when`` (UTC) for what runs inside, and compute
+        what it changed before the time moves on (stored computes are lazy)."""
+        with freeze_time(when):
+            yield
+            self.env.flush_all()

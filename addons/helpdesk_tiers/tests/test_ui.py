@@ -31,3 +31,19 @@ class TestEscalationTour(HttpCase):
         self.assertEqual(ticket.tier_id.code, "L2")
         self.assertEqual(ticket.escalation_ids.user_id, agent)
         self.assertIn("needs a remote check", ticket.escalation_ids.note)
+
+
+@tagged("post_install", "-at_install")
+class TestSlaDashboardTour(HttpCase):
+    def test_manager_opens_the_overview(self):
+        new_test_user(
+            self.env,
+            login="tiers-tour-manager",
+            password="tiers-tour-manager",
+            groups="helpdesk_tiers.group_helpdesk_tiers_manager",
+        )
+        self.start_tour(
+            "/odoo/helpdesk-overview",
+            "helpdesk_tiers_sla_dashboard_tour",
+            login="tiers-tour-manager",
+        )
