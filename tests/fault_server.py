@@ -15,9 +15,10 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import requests
+from loopback import LoopbackServer
 
 # Faults, and whether the upstream gets the request first.
 BEFORE = {"500", "503", "429", "reset"}
@@ -62,25 +63,15 @@ class FaultServer:
         self.hits = []
         self._lock = threading.Lock()
         self._session = requests.Session()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self):
-        host, port = self._server.server_address
-        return f"http://{host}:{port}"
+        self._http = LoopbackServer(self._handler())
+        self.url = self._http.url
 
     def __enter__(self):
-        self._thread.start()
+        self._http.start()
         return self
 
     def __exit__(self, *exc):
-        self.stop()
-
-    def stop(self):
-        self._server.shutdown()
-        self._server.server_close()
+        self._http.stop()
         self._session.close()
 
     def _choose(self):

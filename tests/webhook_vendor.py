@@ -7,10 +7,11 @@ import hashlib
 import hmac
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import requests
+from loopback import LoopbackServer
 
 
 def sign(secret, body):
@@ -25,22 +26,15 @@ class WebhookVendor:
         self.rejected = 0
         self._seen = set()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self):
-        host, port = self._server.server_address
-        return f"http://{host}:{port}/hooks/helpdesk"
+        self._http = LoopbackServer(self._handler(), path="/hooks/helpdesk")
+        self.url = self._http.url
 
     def __enter__(self):
-        self._thread.start()
+        self._http.start()
         return self
 
     def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
+        self._http.stop()
 
     def by_key(self, key):
         return next(

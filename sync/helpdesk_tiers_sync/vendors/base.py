@@ -5,6 +5,7 @@ import abc
 from dataclasses import dataclass
 
 from ..errors import ConfigError
+from ..http import HttpClient
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,19 @@ class Adapter(abc.ABC):
 
     @property
     def calls(self):
-        """HTTP calls made so far (for the benchmark)."""
-        return 0
+        """Calls made to the vendor so far (for the benchmark)."""
+        return self.http.calls
+
+    def _http_client(self, base_url, headers):
+        """The one HTTP session of this adapter, with the daemon's retry rules."""
+        return HttpClient(
+            base_url,
+            timeout=self.config.timeout,
+            retries=self.daemon_config.http_retries,
+            max_retry_wait=self.daemon_config.max_retry_wait,
+            headers=headers,
+            stop_event=self.stop_event,
+        )
 
     @abc.abstractmethod
     def create(self, request, correlation_key):
@@ -115,6 +127,6 @@ class Adapter(abc.ABC):
     def check(self):
         """Reach the vendor system; returns a line saying what answered."""
 
-    @abc.abstractmethod
     def close(self):
         """Release connections."""
+        self.http.close()

@@ -10,7 +10,6 @@ optionally ``requestor``.
 import re
 
 from ...errors import PermanentSyncError
-from ...http import HttpClient
 from ..base import Adapter, Changes, RemoteTicket
 
 PAGE = 100
@@ -36,21 +35,10 @@ class RTAdapter(Adapter):
         self.queue = _quote(config.option("queue"), "queue")
         self.field = _quote(config.option("correlation_field"), "custom field")
         self.user = _quote(config.option("user"), "user")
-        self.http = HttpClient(
+        self.http = self._http_client(
             f"{config.url}/REST/2.0",
-            timeout=config.timeout,
-            retries=daemon_config.http_retries,
-            max_retry_wait=daemon_config.max_retry_wait,
-            headers={"Authorization": f"token {config.secret('token')}"},
-            stop_event=stop_event,
+            {"Authorization": f"token {config.secret('token')}"},
         )
-
-    @property
-    def calls(self):
-        return self.http.calls
-
-    def close(self):
-        self.http.close()
 
     def _ticket(self, external_id, status=None):
         return RemoteTicket(

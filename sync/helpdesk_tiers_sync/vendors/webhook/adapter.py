@@ -14,7 +14,7 @@ import json
 from urllib.parse import urlencode
 
 from ...errors import PermanentSyncError, RetryableSyncError
-from ...http import SIGNATURE_HEADER, HttpClient, sign
+from ...http import SIGNATURE_HEADER, sign
 from ..base import Adapter, Changes, RemoteTicket
 
 
@@ -25,21 +25,7 @@ class WebhookAdapter(Adapter):
     def __init__(self, config, daemon_config, stop_event):
         super().__init__(config, daemon_config, stop_event)
         self.secret = config.secret("secret")
-        self.http = HttpClient(
-            config.url,
-            timeout=config.timeout,
-            retries=daemon_config.http_retries,
-            max_retry_wait=daemon_config.max_retry_wait,
-            headers={"Content-Type": "application/json"},
-            stop_event=stop_event,
-        )
-
-    @property
-    def calls(self):
-        return self.http.calls
-
-    def close(self):
-        self.http.close()
+        self.http = self._http_client(config.url, {"Content-Type": "application/json"})
 
     def _post(self, body, delivery, idempotent=False):
         data = json.dumps(body, sort_keys=True).encode()
