@@ -3,7 +3,7 @@
 from markupsafe import Markup
 
 from odoo.exceptions import UserError
-from odoo.tests import Form
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from ..models.helpdesk_sync_event import SYNC_CONTEXT_KEY
 from .common_sync import HANDOFF_NOTE, VENDOR_NOTE, HelpdeskSyncCommon
@@ -201,3 +201,47 @@ class TestSyncOutbox(HelpdeskSyncCommon):
         self.assertEqual(
             tickets.mapped("vendor_backend_id"), self.printers_rt | self.catch_all
         )
+
+
+@tagged("post_install", "-at_install")
+class TestVendorEscalationTour(HttpCase):
+    def test_specialist_escalates_to_the_category_vendor(self):
+        self.env["helpdesk.vendor.backend"].search([]).action_archive()
+        category = self.env["helpdesk.ticket.category"].create(
+            {"name": "Tour printers"}
+        )
+        backend = self.env["helpdesk.vendor.backend"].create(
+            {
+                "name": "Tour printers RT",
+                "code": "tour_rt",
+                "kind": "rt",
+                "category_ids": [category.id],
+            }
+        )
+        self.env["helpdesk.vendor.backend"].create(
+            {"name": "Tour catch-all", "code": "tour_any", "kind": "webhook"}
+        )
+        specialist = new_test_user(
+            self.env,
+            login="tiers-tour-l3",
+            password="tiers-tour-l3",
+            groups="helpdesk_tiers.group_l3_specialist",
+        )
+        ticket = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Receipts print garbage",
+                "description": "<p>Garbled accents since firmware 3.4.</p>",
+                "tier_id": self.env.ref("helpdesk_tiers.tier_l3").id,
+                "category_id": category.id,
+            }
+        )
+        self.start_tour(
+            f"/odoo/helpdesk-tickets/{ticket.id}",
+            "helpdesk_tiers_vendor_tour",
+            login="tiers-tour-l3",
+        )
+        self.assertEqual(ticket.tier_id.code, "L4")
+        self.assertEqual(ticket.vendor_backend_id, backend)
+        event = self.env["helpdesk.sync.event"].search([("ticket_id", "=", ticket.id)])
+        self.assertEqual((event.kind, event.backend_id), ("create", backend))
+        self.assertEqual(ticket.escalation_ids.user_id, specialist)
