@@ -27,18 +27,14 @@ import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+# The test fixtures (Odoo server, Request Tracker) serve the benchmark as they are.
 sys.path.insert(0, str(ROOT / "tests"))
 
+from common import create_database  # noqa: E402
 from helpdesk_tiers_sync.config import parse  # noqa: E402
 from helpdesk_tiers_sync.service import SyncService  # noqa: E402
 from helpdesk_tiers_sync.vendors.rt.mapper import RTMapper  # noqa: E402
-from odoo_server import (  # noqa: E402 (the test fixtures are reused as they are)
-    OdooServer,
-    drop_database,
-    free_port,
-    start_install,
-    wait_install,
-)
+from odoo_server import OdooServer, drop_database, free_port  # noqa: E402
 from rt_instance import SYNC_USER, RTInstance  # noqa: E402
 
 DB = os.environ.get("BENCH_DB", "helpdesk_tiers_bench_sync")
@@ -59,8 +55,7 @@ def say(text):
 
 
 def prepare_odoo(logs):
-    say(f"installing the addon in {DB} (a minute or two)")
-    wait_install(start_install({DB: "helpdesk_tiers"}, logs))
+    create_database(DB, demo=False)
     server = OdooServer(DB, logs)
     server.start()
     admin = server.client()
