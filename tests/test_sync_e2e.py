@@ -2,8 +2,12 @@
 subprocess, and a vendor that runs Request Tracker, Odoo with helpdesk_mgmt, or
 a signed webhook."""
 
+import json
+
 import requests
+from fault_server import FaultServer
 from sync_env import HANDOFF_NOTE
+from webhook_vendor import sign
 
 
 def rt_tickets(env):
@@ -249,3 +253,65 @@ def test_only_the_sync_user_gets_through(ours):
     answer = requests.post(f"{ours.url}/jsonrpc", json=payload, timeout=30).json()
     assert "Only the vendor sync daemon" in answer["error"]["data"]["message"]
     assert HANDOFF_NOTE
+
+
+def update_messages(env, ticket_id):
+    subtype = env.admin.ref("helpdesk_tiers.mt_customer_update")
+    return [
+        m
+        for m in env.messages(ticket_id)
+        if m["subtype_id"] and m["subtype_id"][0] == subtype
+    ]
+
+
+def make_update_due(env, ticket_id):
+    env.admin(
+        "helpdesk.ticket",
+        "write",
+        [ticket_id],
+        {"next_customer_update": "2020-01-01 00:00:00"},
+    )
+
+
+def test_customer_update_due_is_sent_and_recorded(rt_env):
+    partner = rt_env.admin(
+        "res.partner",
+        "create",
+        {"name": "Claire Update", "email": "claire.update@example.com"},
+    )
+    (ticket_id,) = rt_env.escalated_tickets(1, partner_id=partner)
+    rt_env.once()
+    before = update_messages(rt_env, ticket_id)
+    make_update_due(rt_env, ticket_id)
+    result = rt_env.once()
+    assert "customer_updates" not in result.stderr
+    (message,) = (m for m in update_messages(rt_env, ticket_id) if m not in before)
+    assert "the manufacturer" in message["body"]
+    assert "Next update" in message["body"]
+    due = rt_env.ticket(ticket_id, ("next_customer_update",))["next_customer_update"]
+    assert due > "2026", "the next update is scheduled"
+    rt_env.once()
+    assert len(update_messages(rt_env, ticket_id)) == len(before) + 1, "sent once"
+
+
+def test_customer_update_by_webhook(rt_env):
+    with FaultServer() as customer_hook:
+        partner = rt_env.admin(
+            "res.partner",
+            "create",
+            {
+                "name": "Northwind IT",
+                "email": "it@northwind.example.com",
+                "helpdesk_update_channel": "webhook",
+                "helpdesk_update_webhook_url": f"{customer_hook.url}/helpdesk-updates",
+            },
+        )
+        (ticket_id,) = rt_env.escalated_tickets(1, partner_id=partner)
+        make_update_due(rt_env, ticket_id)
+        rt_env.once()
+        (hit,) = (h for h in customer_hook.hits if h.path == "/helpdesk-updates")
+    assert hit.headers["X-Helpdesk-Signature"] == sign("updates-secret", hit.body)
+    update = json.loads(hit.body)
+    assert update["ticket_id"] == ticket_id
+    assert "the manufacturer" in update["body"]
+    assert len(update_messages(rt_env, ticket_id)) == 1, "recorded in the chatter"

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from . import __version__
-from .errors import OdooError, PermanentSyncError, RetryableSyncError, SyncError
+from .errors import PermanentSyncError, RetryableSyncError, SyncError
 from .http import SIGNATURE_HEADER, HttpClient, sign
 from .vendors.base import RemoteTicket
 
@@ -57,7 +57,6 @@ class Synchronizer:
         self.stop_event = stop_event
         self.health = dict.fromkeys(vendors)  # {code: last error or None}
         self._updates_http = None
-        self._updates_supported = True
 
     @property
     def worker(self):
@@ -247,17 +246,10 @@ class Synchronizer:
         """Due customer status updates: those by webhook are sent from here; Odoo
         sends the e-mail and portal ones when they are acknowledged."""
         report = PassReport()
-        while self._updates_supported and not self.stop_event.is_set():
-            try:
-                updates = self.gateway.claim_customer_updates(
-                    self.worker, self.daemon.batch_size, self.daemon.lease_seconds
-                )
-            except OdooError as error:
-                if "claim_customer_updates" not in str(error):
-                    raise
-                self._updates_supported = False
-                _logger.warning("this Odoo does not schedule customer updates yet")
-                break
+        while not self.stop_event.is_set():
+            updates = self.gateway.claim_customer_updates(
+                self.worker, self.daemon.batch_size, self.daemon.lease_seconds
+            )
             if not updates:
                 break
             results = [self._send_update(update) for update in updates]
