@@ -6,14 +6,13 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 ODOO_CONF = ROOT / ".state" / "odoo.conf"
+sys.path.insert(0, str(ROOT / "tools"))
+import pg  # noqa: E402  (tools/pg.py)
 
 
 def create_database(db, *, demo, template=None, timeout=1800):
     """Drop ``db`` and create it with helpdesk_tiers (with its demo data or not),
     or as a copy of ``template``, an empty database with the addon installed."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    import pg
-
     pg.drop([db])
     if template:
         print(f"creating {db} from {template}", flush=True)
@@ -40,3 +39,18 @@ def create_database(db, *, demo, template=None, timeout=1800):
         check=True,
         timeout=timeout,
     )
+
+
+def drop_database(db):
+    """Close Odoo's registry and connections to ``db`` in this process, then drop it."""
+    import odoo
+
+    odoo.modules.registry.Registry.delete(db)
+    odoo.sql_db.close_db(db)
+    pg.drop([db])
+
+
+def percentile(values, pct):
+    """The ``pct`` percentile of ``values`` (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]

@@ -18,14 +18,12 @@ Prints tickets/s for both and their ratio; the target is a ratio >= 0.8.
 """
 
 import os
-import pathlib
 import random
-import subprocess
 import sys
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-CONF = ROOT / ".state" / "odoo.conf"
+from common import ODOO_CONF, create_database, drop_database
+
 DB = os.environ.get("BENCH_DB", "helpdesk_tiers_bench_intake")
 TICKETS = int(os.environ.get("BENCH_TICKETS", "10000"))
 BATCH = int(os.environ.get("BENCH_BATCH", "500"))
@@ -53,29 +51,6 @@ PHRASES = [
     "new employee",
     "invoice question",
 ]
-
-
-def create_database():
-    subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "pg.py"), "drop", DB], check=True
-    )
-    print(f"installing helpdesk_tiers in {DB} (no demo data)", flush=True)
-    subprocess.run(
-        [
-            str(ROOT / ".venv" / "bin" / "odoo"),
-            "-c",
-            str(CONF),
-            "-d",
-            DB,
-            "-i",
-            "helpdesk_tiers",
-            "--without-demo=all",
-            "--stop-after-init",
-            "--no-http",
-            "--log-level=warn",
-        ],
-        check=True,
-    )
 
 
 def setup_data(env, rng):
@@ -168,7 +143,7 @@ def ticket_vals(rng, count, contacts, channels, categories, team_id):
 
 
 def main():
-    create_database()
+    create_database(DB, demo=False)
 
     import odoo
     from odoo import api
@@ -177,7 +152,7 @@ def main():
         HelpdeskTicket as MgmtTicket,
     )
 
-    odoo.tools.config.parse_config(["-c", str(CONF), "-d", DB, "--log-level=warn"])
+    odoo.tools.config.parse_config(["-c", str(ODOO_CONF), "-d", DB, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(DB)
     rng = random.Random(42)
     with registry.cursor() as cr:
@@ -244,11 +219,7 @@ def main():
         f"(target >= {TARGET_RATIO})"
     )
     if not os.environ.get("BENCH_KEEP_DB"):
-        registry.delete(DB)
-        odoo.sql_db.close_db(DB)
-        subprocess.run(
-            [sys.executable, str(ROOT / "tools" / "pg.py"), "drop", DB], check=True
-        )
+        drop_database(DB)
     if ratio < TARGET_RATIO:
         print("  FAILED: below target")
         return 1

@@ -22,18 +22,13 @@ Targets: p95 < 30 ms, >= 20x faster than ilike, expected article in the top 3 fo
 """
 
 import os
-import pathlib
 import random
 import statistics
-import subprocess
 import sys
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import pg  # noqa: E402  (tools/pg.py)
+from common import ODOO_CONF, create_database, percentile, pg
 
-ODOO_CONF = ROOT / ".state" / "odoo.conf"
 DB = os.environ.get("BENCH_DB", "helpdesk_tiers_bench_kb")
 ARTICLES = int(os.environ.get("ARTICLES", "100000"))
 TARGET_P95_MS = 30.0
@@ -368,11 +363,6 @@ def typo(phrase, rng):
     return " ".join(words) + " "
 
 
-def percentile(values, pct):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
 def timed(func, queries):
     durations = []
     for query in queries:
@@ -380,26 +370,6 @@ def timed(func, queries):
         func(query)
         durations.append((time.perf_counter() - start) * 1000)
     return durations
-
-
-def create_database():
-    print(f"creating {DB} with helpdesk_tiers and its demo data", flush=True)
-    pg.drop([DB])
-    subprocess.run(
-        [
-            str(ROOT / ".venv" / "bin" / "odoo"),
-            "-c",
-            str(ODOO_CONF),
-            "-d",
-            DB,
-            "-i",
-            "helpdesk_tiers",
-            "--stop-after-init",
-            "--log-level=warn",
-            "--http-port=0",
-        ],
-        check=True,
-    )
 
 
 def insert_articles(env, rows):
@@ -469,7 +439,7 @@ def search_plan(env, query):
 def main():
     reuse = os.environ.get("BENCH_REUSE") and pg.installed(DB, "helpdesk_tiers")
     if not reuse:
-        create_database()
+        create_database(DB, demo=True)
     import odoo
     from odoo import SUPERUSER_ID, api
 

@@ -34,7 +34,7 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 
-from common import ODOO_CONF, create_database
+from common import ODOO_CONF, create_database, percentile
 
 DB = os.environ.get("BENCH_DB", "helpdesk_tiers_bench_recurrence")
 SIZES = [
@@ -326,11 +326,6 @@ def measure(env):
             creates.append((time.perf_counter() - start) * 1000)
     result["create"] = creates
     return result
-
-
-def percentile(values, pct):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
 
 
 def main():

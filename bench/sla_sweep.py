@@ -27,11 +27,10 @@ naive one; the sweep's time follows the due tickets, not the open ones.
 """
 
 import os
-import subprocess
 import sys
 import time
 
-from common import ODOO_CONF, ROOT, create_database
+from common import ODOO_CONF, create_database, drop_database
 
 DB = os.environ.get("BENCH_DB", "helpdesk_tiers_bench_sla")
 # (open tickets, of which due), each one adding to the one before.
@@ -336,11 +335,7 @@ def main():
         f"{TARGET_RATIO:.0f}x the naive sweep; time grows with due, not open tickets"
     )
     if not os.environ.get("BENCH_KEEP_DB"):
-        registry.delete(DB)
-        odoo.sql_db.close_db(DB)
-        subprocess.run(
-            [sys.executable, str(ROOT / "tools" / "pg.py"), "drop", DB], check=True
-        )
+        drop_database(DB)
     print("  OK" if ok else "  FAILED: a target is missed")
     return 0 if ok else 1
 
