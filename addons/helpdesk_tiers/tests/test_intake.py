@@ -120,8 +120,28 @@ class TestIntake(HelpdeskTiersCommon):
         bodies = " ".join(record.last_message_ids.mapped("body"))
         self.assertIn("We replaced the toner", bodies)
         self.assertNotIn("cheap fix", bodies)
-        if "helpdesk.problem" not in self.env:
-            self.assertFalse(record.open_problems)
+        self.assertFalse(record.open_problems)
+
+    def test_history_lists_the_open_problems(self):
+        Problem = self.env["helpdesk.problem"]
+        own, via_ticket, resolved = Problem.create(
+            [
+                {"name": "Till freezes every morning", "partner_id": self.customer.id},
+                {"name": "Firmware 2.1 reboots printers"},
+                {
+                    "name": "Old toner batch",
+                    "partner_id": self.customer.id,
+                    "state": "resolved",
+                },
+            ]
+        )
+        self.open_ticket.problem_id = via_ticket
+        intake = Form(self.env["helpdesk.intake"].with_user(self.agent_l1))
+        intake.partner_id = self.caller
+        record = intake.save()
+        self.assertIn(own.name, record.open_problems)
+        self.assertIn(via_ticket.name, record.open_problems)
+        self.assertNotIn(resolved.name, record.open_problems)
 
     def test_one_call_opens_two_linked_tickets(self):
         intake = Form(self.env["helpdesk.intake"].with_user(self.agent_l1))

@@ -147,10 +147,7 @@ class HelpdeskIntake(models.TransientModel):
             )
 
     def _render_open_problems(self, customer):
-        """The customer's open problems, as a list (empty until problem
-        management is installed)."""
-        if "helpdesk.problem" not in self.env:
-            return False
+        """The customer's open problems (theirs, or fed by their tickets), as a list."""
         problems = self.env["helpdesk.problem"].search(
             [
                 ("state", "!=", "resolved"),
