@@ -31,3 +31,5 @@ from . import test_sla_clock
 from . import test_sla_sweep
 from . import test_customer_update
 from . import test_sla_report
+from . import test_merge
+from . import test_ui_merge

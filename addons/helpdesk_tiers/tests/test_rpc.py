@@ -69,3 +69,68 @@ class TestEscalationRpc(HttpCase):
         self.ticket.invalidate_recordset()
         self.assertEqual(self.ticket.tier_id.code, "L1")
         self.assertFalse(self.ticket.escalation_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestMergeRpc(HttpCase):
+    """merge_into() over XML-RPC: by an agent, with the target's id; never by a
+    portal customer."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agent = new_test_user(
+            cls.env,
+            login="tiers-rpc-merge",
+            password="tiers-rpc-merge-password",
+            groups="helpdesk_tiers.group_l1_agent",
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Rita Rpc", "email": "rita@rpc.example"}
+        )
+        cls.portal = new_test_user(
+            cls.env,
+            login="tiers-rpc-portal",
+            password="tiers-rpc-portal-password",
+            groups="base.group_portal",
+            partner_id=cls.customer.id,
+        )
+        tickets = cls.env["helpdesk.ticket"].create(
+            [
+                {
+                    "name": f"Webmail login fails ({n})",
+                    "description": "Invalid credentials",
+                    "partner_id": cls.customer.id,
+                }
+                for n in (1, 2)
+            ]
+        )
+        cls.target, cls.duplicate = tickets
+
+    def _call(self, login, *args, **kwargs):
+        user = self.env["res.users"].search([("login", "=", login)])
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            user.id,
+            f"{login}-password",
+            "helpdesk.ticket",
+            "merge_into",
+            [self.duplicate.ids, *args],
+            kwargs,
+        )
+
+    def test_merge_over_rpc(self):
+        with self.assertRaises(Fault) as fault:
+            self._call("tiers-rpc-merge", self.duplicate.id)
+        self.assertEqual(fault.exception.faultCode, 2)
+        self.assertIn("cannot be merged into itself", fault.exception.faultString)
+
+        with self.assertRaises(Fault) as fault:
+            self._call("tiers-rpc-portal", self.target.id)
+        self.assertIn("Only helpdesk agents merge tickets", fault.exception.faultString)
+        self.duplicate.invalidate_recordset()
+        self.assertFalse(self.duplicate.merged_into_id)
+
+        self.assertEqual(self._call("tiers-rpc-merge", self.target.id), self.target.ids)
+        self.duplicate.invalidate_recordset()
+        self.assertEqual(self.duplicate.merged_into_id, self.target)
