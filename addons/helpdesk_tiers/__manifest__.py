@@ -30,6 +30,7 @@
         "data/helpdesk_sla_data.xml",
         "data/mail_template_data.xml",
         "data/helpdesk_ticket_stage_data.xml",
+        "data/helpdesk_canned_reply_data.xml",
         "wizards/helpdesk_ticket_escalate_views.xml",
         "wizards/helpdesk_ticket_priority_override_views.xml",
         "wizards/helpdesk_intake_views.xml",
@@ -40,6 +41,7 @@
         "wizards/helpdesk_ticket_review_views.xml",
         "wizards/helpdesk_development_request_views.xml",
         "wizards/helpdesk_ticket_merge_views.xml",
+        "wizards/mail_compose_message_views.xml",
         "views/helpdesk_tier_views.xml",
         "views/helpdesk_service_plan_views.xml",
         "views/helpdesk_kb_term_views.xml",
@@ -62,6 +64,7 @@
         "views/helpdesk_intervention_views.xml",
         "report/helpdesk_review_report_views.xml",
         "views/helpdesk_customer_update_views.xml",
+        "views/helpdesk_canned_reply_views.xml",
         "views/customer_update_templates.xml",
         "report/helpdesk_ticket_report_views.xml",
         "report/helpdesk_tier_stay_report_views.xml",
@@ -79,6 +82,7 @@
         "demo/helpdesk_kb_demo.xml",
         "demo/helpdesk_problem_demo.xml",
         "demo/helpdesk_sla_demo.xml",
+        "demo/helpdesk_canned_reply_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

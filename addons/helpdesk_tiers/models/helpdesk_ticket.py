@@ -2642,9 +2642,17 @@ class HelpdeskTicket(models.Model):
             )
         self.kb_article_ids = [Command.link(article.id)]
         article._record_event("applied", "ticket", ticket=self)
+        return self._action_reply_composer(
+            self.env._("Reply with %s", article.name),
+            default_body=self._kb_reply_body(article),
+        )
+
+    def _action_reply_composer(self, name, **defaults):
+        """The composer of a public reply to the customer on this ticket."""
+        self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Reply with %s", article.name),
+            "name": name,
             "res_model": "mail.compose.message",
             "view_mode": "form",
             "views": [(False, "form")],
@@ -2654,9 +2662,23 @@ class HelpdeskTicket(models.Model):
                 "default_res_ids": self.ids,
                 "default_composition_mode": "comment",
                 "default_subtype_xmlid": "mail.mt_comment",
-                "default_body": self._kb_reply_body(article),
+                **defaults,
             },
         }
+
+    def action_canned_reply(self):
+        """A reply to the customer that starts from a canned reply."""
+        self.ensure_one()
+        replies = self.env["helpdesk.canned.reply"]
+        if not replies.search_count(replies._offered_domain(self), limit=1):
+            raise UserError(
+                self.env._(
+                    "No canned reply is offered to you on ticket %s: ask a manager "
+                    "to write one for your tier or team.",
+                    self.number,
+                )
+            )
+        return self._action_reply_composer(self.env._("Canned reply"))
 
     def _kb_reply_body(self, article):
         body = Markup(article.body or "")

@@ -17,6 +17,7 @@ from . import test_kb_ticket
 from . import test_kb_portal
 from . import test_kb_report
 from . import test_alert
+from . import test_canned_reply
 from . import test_intake
 from . import test_ui_intake
 from . import test_rule_sources
