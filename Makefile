@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test lint i18n bench clean
+.PHONY: help setup run test lint i18n bench screenshots clean
 
 help:
 	@echo "make run    set up, create the demo database once, serve Odoo on http://127.0.0.1:8069"
@@ -12,6 +12,7 @@ help:
 	@echo "make lint   ruff and pylint-odoo only"
 	@echo "make i18n   export the terms of a database (DB=...) into i18n/*.pot and fr.po"
 	@echo "make bench  run the benchmarks in bench/"
+	@echo "make screenshots  capture the user guide's screens from a fresh demo (SCREENSHOTS_DB, SCREENSHOTS_PORT)"
 	@echo "make clean  remove .venv and .state (generated config, logs, demo filestore)"
 
 setup:
@@ -32,6 +33,9 @@ i18n: setup
 
 bench: setup
 	@bash tools/bench.sh
+
+screenshots: setup
+	@.venv/bin/python tools/screenshots.py
 
 clean:
 	rm -rf .venv .state

@@ -11,19 +11,7 @@ DEMO_DB=${DEMO_DB:-helpdesk_demo}
 HTTP_PORT=${HTTP_PORT:-8069}
 mkdir -p "$STATE/logs"
 
-if ! "$PY" tools/pg.py installed "$DEMO_DB" helpdesk_tiers; then
-    info "creating the demo database '$DEMO_DB' (about a minute; log: .state/logs/demo-install.log)"
-    "$PY" tools/pg.py drop "$DEMO_DB"
-    rm -rf "$STATE/data/filestore/$DEMO_DB"
-    log="$STATE/logs/demo-install.log"
-    # French is loaded after the install, so that the demo records keep English
-    # as their language and French is one preference away.
-    "$VENV/bin/odoo" -c "$ODOO_CONF" -d "$DEMO_DB" -i helpdesk_tiers \
-        --stop-after-init --logfile="$log" &&
-        "$VENV/bin/odoo" -c "$ODOO_CONF" -d "$DEMO_DB" --load-language=fr_FR \
-            --stop-after-init --logfile="$log" ||
-        die "creating the demo database failed; see $log"
-fi
+bash tools/demo_db.sh "$DEMO_DB"
 
 # The vendor side: Request Tracker and the sync daemon, stopped with the demo.
 RT_PORT=${RT_PORT:-8080}
