@@ -114,7 +114,11 @@ class SyncEnv:
         return result
 
     def start(self, name="daemon", **config):
-        """The daemon in the background, as ``run``; returns its process."""
+        """The daemon in the background, as ``run``, as an instance of its own
+        (worker ``w-<code>-<name>``); returns its process."""
+        config["daemon"] = {"worker_id": f"w-{self.code}-{name}"} | (
+            config.get("daemon") or {}
+        )
         log = open(self.tmp_path / f"{name}.log", "ab")  # noqa: SIM115 (kept by the child)
         self.logs.append(self.tmp_path / f"{name}.log")
         process = subprocess.Popen(

@@ -9,7 +9,7 @@ import time
 from collections import Counter
 
 from fault_server import FaultServer
-from test_sync_e2e import rt_history, rt_tickets
+from test_sync_e2e import rt_as_vendor, rt_history, rt_tickets
 
 SYNC_USER = "helpdesk-sync"
 
@@ -99,6 +99,68 @@ def test_two_daemons_at_once_process_each_event_once(rt_env):
         assert len(our_corresponds(rt_env, binding["external_id"])) == 1
     for log in rt_env.logs:
         assert "pushed" in log.read_text(), f"{log.name} did no work: not a race"
+
+
+def test_two_daemons_pull_each_vendor_reply_once(rt_env):
+    """Both daemons read the vendor's changes from the same cursor: each reply
+    becomes one note, the cursor never goes back, both daemons are visible."""
+    ids = rt_env.escalated_tickets(6)
+    rt_env.once()
+    bindings = {b["ticket_id"][0]: b["external_id"] for b in rt_env.bindings()}
+    config = {"pull_interval": 0.2, "heartbeat_interval": 0.5}
+    daemons = [rt_env.start(name=f"puller-{n}", daemon=config) for n in (1, 2)]
+    cursors = []
+    try:
+        for round_ in range(3):
+            for ticket_id in ids:
+                rt_as_vendor(
+                    rt_env,
+                    "POST",
+                    f"/ticket/{bindings[ticket_id]}/correspond",
+                    json={
+                        "Content": f"Vendor reply {round_} on {ticket_id}",
+                        "ContentType": "text/plain",
+                    },
+                )
+                cursors.append(backend_cursor(rt_env))
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            cursors.append(backend_cursor(rt_env))
+            notes = vendor_replies(rt_env, ids)
+            if len(notes) >= 18:
+                break
+            time.sleep(0.3)
+        time.sleep(2)  # both daemons pull again: nothing more may come
+        status = rt_env.cli("status", rt_env.config(name="puller-1.toml"))
+    finally:
+        for daemon in daemons:
+            assert rt_env.stop(daemon) == 0, "a clean stop on SIGTERM"
+    notes = vendor_replies(rt_env, ids)
+    assert sorted(notes) == sorted(
+        f"Vendor reply {r} on {t}" for r in range(3) for t in ids
+    ), "each vendor reply exactly once"
+    seen = [int(c) for c in cursors if c]
+    assert seen == sorted(seen), f"the cursor went back: {seen}"
+    assert status.returncode == 0, status.stderr
+    for name in (f"w-{rt_env.code}-puller-1", f"w-{rt_env.code}-puller-2"):
+        assert f"daemon {name} (" in status.stdout, status.stdout
+        assert "alive" in status.stdout
+
+
+def backend_cursor(env):
+    return env.admin("helpdesk.vendor.backend", "read", [env.backend_id], ["cursor"])[
+        0
+    ]["cursor"]
+
+
+def vendor_replies(env, ticket_ids):
+    return [
+        text
+        for ticket_id in ticket_ids
+        for m in env.messages(ticket_id)
+        for text in [f"Vendor reply {r} on {ticket_id}" for r in range(3)]
+        if text in (m["body"] or "")
+    ]
 
 
 def test_injected_failures_are_retried_with_backoff(rt_env):

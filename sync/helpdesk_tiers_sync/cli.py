@@ -116,6 +116,13 @@ def status(config, args):
         lines.append(line)
         if row.get("last_error"):
             lines.append(f"    last error: {row['last_error']}")
+        for worker in row.get("workers") or ():
+            host = f" ({worker['host']})" if worker.get("host") else ""
+            failing = ", failing" if worker.get("failing") else ""
+            lines.append(
+                f"    daemon {worker['name']}{host}: {worker['state']}, "
+                f"last heartbeat {worker['last_heartbeat']}{failing}"
+            )
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 

@@ -127,9 +127,16 @@ class OdooGateway(OdooConnection):
     def backends(self):
         return self.execute(SYNC_API, "backends")
 
-    def apply_remote_events(self, backend_code, events, cursor):
+    def apply_remote_events(self, backend_code, events, cursor, read_cursor):
+        """Apply ``events`` and move the cursor from ``read_cursor`` (compare and
+        set) to ``cursor``."""
         return self.execute(
-            SYNC_API, "apply_remote_events", backend_code, events, cursor
+            SYNC_API,
+            "apply_remote_events",
+            backend_code,
+            events,
+            cursor,
+            read_cursor=read_cursor or False,
         )
 
     def heartbeat(self, worker, info):

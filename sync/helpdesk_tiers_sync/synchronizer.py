@@ -4,6 +4,8 @@ updates, report health. Stateless: everything it knows comes from Odoo."""
 
 import json
 import logging
+import os
+import socket
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -222,12 +224,22 @@ class Synchronizer:
             changes = vendor.adapter.fetch_changes(cursor)
             events = vendor.mapper.remote_events(changes.items)
             if events or changes.cursor != cursor:
-                # The events and the cursor after them in one transaction.
-                counts.update(
-                    self.gateway.apply_remote_events(
-                        vendor.code, events, changes.cursor
-                    )
+                # The events and the cursor after them in one transaction, the
+                # cursor moving only from where this pass read it: a second
+                # daemon that got there first wins, and this one stops.
+                result = self.gateway.apply_remote_events(
+                    vendor.code, events, changes.cursor, cursor
                 )
+                if result.get("conflict"):
+                    _logger.info(
+                        "vendor %s: another daemon read these changes first "
+                        "(cursor %s)",
+                        vendor.code,
+                        result.get("cursor"),
+                    )
+                    counts["conflicts"] += 1
+                    break
+                counts.update(result)
                 cursor = changes.cursor
             if not changes.more:
                 break
@@ -312,6 +324,7 @@ class Synchronizer:
             self.worker,
             {
                 "version": __version__,
+                "host": f"{socket.gethostname()} pid {os.getpid()}",
                 "backends": {
                     code: {"ok": error is None, "error": error or False}
                     for code, error in self.health.items()

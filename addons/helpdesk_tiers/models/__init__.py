@@ -19,6 +19,7 @@ from . import helpdesk_vendor_binding
 from . import helpdesk_sync_event
 from . import helpdesk_sync_inbox
 from . import helpdesk_sync_api
+from . import helpdesk_sync_worker
 from . import helpdesk_kb_category
 from . import helpdesk_kb_article
 from . import helpdesk_kb_article_event

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .helpdesk_vendor_backend import NOT_GIVEN
+
 MAX_CLAIM = 1000
 LEASE_RANGE = (5, 3600)
 
@@ -114,7 +116,8 @@ class HelpdeskSyncApi(models.AbstractModel):
         """The active vendor systems, with their backlog: ``code``, ``name``,
         ``kind``, ``cursor``, ``pending``, ``failed``, ``dead``,
         ``oldest_pending`` (UTC, or false), ``last_seen``, ``last_error``,
-        ``state``."""
+        ``state``, and ``workers``: the daemon instances serving it (``name``,
+        ``state``, ``last_heartbeat``, ``host``, ``version``, ``failing``)."""
         api_ = self._as_daemon()
         return [
             {
@@ -131,23 +134,33 @@ class HelpdeskSyncApi(models.AbstractModel):
                 "last_pull": _to_string(backend.last_pull),
                 "last_error": backend.last_error or False,
                 "state": backend.state,
+                "workers": backend.worker_ids._to_rpc(backend),
             }
             for backend in api_.env["helpdesk.vendor.backend"].search([])
         ]
 
     @api.model
-    def apply_remote_events(self, backend_code, events, cursor=None):
+    def apply_remote_events(
+        self, backend_code, events, cursor=None, read_cursor=NOT_GIVEN
+    ):
         """Apply what the vendor ``backend_code`` sent, each event once (through
         the inbox), and store ``cursor`` (where the daemon stopped reading) in the
         same transaction. Each event: ``remote_event_id``, ``external_id`` (or
         ``correlation_key``), ``kind`` (``comment``, ``status``, ``resolved``,
         ``closed``), ``body``, ``author``, ``date``, ``status``.
 
+        ``read_cursor``, the cursor the daemon read before fetching the events
+        (false for none), makes the cursor a compare-and-set: if another daemon
+        has moved it meanwhile, nothing is applied, the cursor does not go back,
+        and the result has ``"conflict": True`` and the stored ``cursor``.
+
         Returns ``{"applied": n, "duplicates": m, "unknown": k}``; unknown events
         concern no ticket of ours and are not recorded."""
         api_ = self._as_daemon()
         backend = api_.env["helpdesk.vendor.backend"]._resolve(backend_code)
-        return backend._apply_remote_events(events, cursor=cursor)
+        return backend._apply_remote_events(
+            events, cursor=cursor, read_cursor=read_cursor
+        )
 
     @api.model
     def claim_customer_updates(self, worker, limit=100, lease_seconds=120):
@@ -195,23 +208,33 @@ class HelpdeskSyncApi(models.AbstractModel):
 
     @api.model
     def heartbeat(self, worker, info=None):
-        """The daemon reports it is alive: ``info["backends"]`` holds, for each
-        vendor system it serves, ``{"ok": bool, "error": str}``; those are marked
-        seen (all active ones when ``info`` names none). Returns the server time
-        (UTC)."""
+        """The daemon instance ``worker`` reports it is alive: ``info["backends"]``
+        holds, for each vendor system it serves, ``{"ok": bool, "error": str}``;
+        those are marked seen (all active ones when ``info`` names none);
+        ``info["version"]`` and ``info["host"]`` describe the instance. Each
+        instance is recorded apart (``helpdesk.sync.worker``), so two daemons
+        at once are both visible. Returns the server time (UTC)."""
         api_ = self._as_daemon()
         worker = self._check_worker(worker)
-        reports = (info or {}).get("backends") or {}
-        if not isinstance(reports, dict):
-            raise UserError(self.env._("info['backends'] must be an object."))
-        now = fields.Datetime.now()
+        info = info or {}
+        if not isinstance(info, dict):
+            raise UserError(self.env._("info must be an object."))
+        reports = info.get("backends") or {}
+        if not isinstance(reports, dict) or not all(
+            isinstance(r, dict) for r in reports.values()
+        ):
+            raise UserError(
+                self.env._("info['backends'] must map vendor codes to objects.")
+            )
         domain = [("code", "in", list(reports))] if reports else []
         backends = api_.env["helpdesk.vendor.backend"].search(domain)
-        for error, group in backends.grouped(
-            lambda b: (reports.get(b.code) or {}).get("error") or False
-        ).items():
-            group.write({"last_seen": now, "last_worker": worker, "last_error": error})
-        return {"time": _to_string(now)}
+        errors = {
+            backend: reports[backend.code]["error"]
+            for backend in backends
+            if (reports.get(backend.code) or {}).get("error")
+        }
+        api_.env["helpdesk.sync.worker"]._beat(worker, backends, errors, info)
+        return {"time": _to_string(fields.Datetime.now())}
 
 
 def _to_string(value):

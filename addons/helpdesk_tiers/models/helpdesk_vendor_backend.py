@@ -1,20 +1,19 @@
 # Copyright 2026 helpdesk_tiers contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import random
-from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import plaintext2html
+from odoo.tools import SQL, plaintext2html
 
 from .helpdesk_sync_event import SYNC_CONTEXT_KEY
+from .helpdesk_sync_worker import HEARTBEAT_TIMEOUT
 
-# The daemon beats every minute; after this long without news it is shown as down.
-HEARTBEAT_TIMEOUT = timedelta(minutes=5)
 MAX_RETRY_DELAY = 6 * 3600
 REMOTE_EVENT_KINDS = ("comment", "status", "resolved", "closed")
+NOT_GIVEN = object()
 
 
 class HelpdeskVendorBackend(models.Model):
@@ -99,7 +98,17 @@ class HelpdeskVendorBackend(models.Model):
         copy=False,
         help="When the sync daemon last reported on this vendor system.",
     )
-    last_worker = fields.Char(string="Daemon", readonly=True, copy=False)
+    worker_ids = fields.Many2many(
+        "helpdesk.sync.worker",
+        "helpdesk_sync_worker_backend_rel",
+        "backend_id",
+        "worker_id",
+        string="Daemons",
+        readonly=True,
+        copy=False,
+        help="The instances of the sync daemon that serve this vendor system, "
+        "each with its own heartbeat.",
+    )
     last_pull = fields.Datetime(
         string="Last changes read",
         readonly=True,
@@ -236,13 +245,29 @@ class HelpdeskVendorBackend(models.Model):
     # What the vendor sends back
     # ------------------------------------------------------------------
 
-    def _apply_remote_events(self, events, cursor=None):
+    def _apply_remote_events(self, events, cursor=None, read_cursor=NOT_GIVEN):
         """Apply the vendor's events (see ``helpdesk.sync.api.apply_remote_events``)
         once each: replies become internal notes, statuses are recorded on the
         binding, a resolution hands the ticket back to the tier that escalated it.
-        Returns ``{"applied": n, "duplicates": m, "unknown": k}``."""
+        Returns ``{"applied": n, "duplicates": m, "unknown": k}``.
+
+        With ``read_cursor`` (the cursor the daemon read before fetching these
+        events), the new cursor is a compare-and-set: when the stored cursor is
+        no longer ``read_cursor`` (another daemon applied the same changes and
+        moved on), nothing is applied or stored and the result says
+        ``"conflict": True`` with the stored ``cursor``."""
         self.ensure_one()
         events = self._check_remote_events(events)
+        if read_cursor is not NOT_GIVEN:
+            stored = self._lock_cursor()
+            if (stored or False) != (read_cursor or False):
+                return {
+                    "applied": 0,
+                    "duplicates": 0,
+                    "unknown": 0,
+                    "conflict": True,
+                    "cursor": stored or False,
+                }
         bindings = self.env["helpdesk.vendor.binding"].search(
             [
                 ("backend_id", "=", self.id),
@@ -282,6 +307,20 @@ class HelpdeskVendorBackend(models.Model):
             "duplicates": len(known) - len(applying),
             "unknown": len(events) - len(known),
         }
+
+    def _lock_cursor(self):
+        """The stored cursor, read under a row lock held until the transaction
+        ends: a concurrent apply waits for it, then (REPEATABLE READ) fails to
+        serialize and is retried by Odoo's RPC layer, seeing the new cursor."""
+        self.ensure_one()
+        self.flush_recordset(["cursor"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT cursor FROM helpdesk_vendor_backend WHERE id = %s FOR UPDATE",
+                self.id,
+            )
+        )
+        return rows[0][0]
 
     @api.model
     def _check_remote_events(self, events):

@@ -375,31 +375,85 @@ class TestSyncApiBackends(HelpdeskSyncCommon):
         self.api.heartbeat(
             "sync-1",
             {
+                "version": "1.0",
+                "host": "box pid 7",
                 "backends": {
                     "acme_rt_test": {"ok": False, "error": "connection refused"}
-                }
+                },
             },
         )
         self.assertRecordValues(
             self.printers_rt | self.catch_all,
             [
-                {
-                    "state": "error",
-                    "last_error": "connection refused",
-                    "last_worker": "sync-1",
-                },
+                {"state": "error", "last_error": "connection refused"},
                 # Served by no daemon: not shown as connected.
-                {"state": "new", "last_error": False, "last_worker": False},
+                {"state": "new", "last_error": False},
             ],
         )
+        self.assertEqual(self.printers_rt.worker_ids.name, "sync-1")
+        self.assertFalse(self.catch_all.worker_ids)
         self.api.heartbeat("sync-2", {"backends": {"acme_rt_test": {"ok": True}}})
+        # Two instances, each with its own heartbeat; sync-1 still reports the
+        # error, so sync-2's good news does not hide it.
+        workers = self.printers_rt.worker_ids
+        self.assertEqual(sorted(workers.mapped("name")), ["sync-1", "sync-2"])
         self.assertRecordValues(
-            self.printers_rt,
-            [{"state": "ok", "last_error": False, "last_worker": "sync-2"}],
+            workers.sorted("name"),
+            [
+                {
+                    "state": "alive",
+                    "host": "box pid 7",
+                    "version": "1.0",
+                    "failing_backend_ids": self.printers_rt.ids,
+                    "last_error": "acme_rt_test: connection refused",
+                },
+                {
+                    "state": "alive",
+                    "host": False,
+                    "version": False,
+                    "failing_backend_ids": [],
+                    "last_error": False,
+                },
+            ],
+        )
+        self.assertEqual(self.printers_rt.state, "error")
+        row = next(r for r in self.api.backends() if r["code"] == "acme_rt_test")
+        self.assertEqual(
+            {(w["name"], w["state"], w["failing"]) for w in row["workers"]},
+            {("sync-1", "alive", True), ("sync-2", "alive", False)},
+        )
+        # Once sync-1 recovers, the vendor system is connected again.
+        self.api.heartbeat("sync-1", {"backends": {"acme_rt_test": {"ok": True}}})
+        self.assertRecordValues(
+            self.printers_rt, [{"state": "ok", "last_error": False}]
         )
         with freeze_time(fields.Datetime.now() + timedelta(minutes=10)):
+            self.api.heartbeat("sync-2", {"backends": {"acme_rt_test": {"ok": True}}})
+            self.env.invalidate_all()
+            self.assertEqual(
+                {w.name: w.state for w in self.printers_rt.worker_ids},
+                {"sync-1": "silent", "sync-2": "alive"},
+                "a silent instance shows, even while another one beats",
+            )
+            self.assertEqual(self.printers_rt.state, "ok")
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=20)):
             self.printers_rt.invalidate_recordset(["state"])
             self.assertEqual(self.printers_rt.state, "down")
+        with freeze_time(fields.Datetime.now() + timedelta(days=8)):
+            self.api.heartbeat("sync-3", {})
+            self.assertEqual(
+                self.env["helpdesk.sync.worker"].search([]).mapped("name"),
+                ["sync-3"],
+                "instances silent for a week are forgotten",
+            )
+
+    def test_bad_heartbeats_are_refused(self):
+        for info in ("x", {"backends": ["acme_rt_test"]}, {"backends": {"a": 1}}):
+            with self.subTest(info=info), self.assertRaises(UserError):
+                self.api.heartbeat("sync-1", info)
+        with self.assertRaises(UserError):
+            self.api.heartbeat(" ", {})
+        self.assertFalse(self.env["helpdesk.sync.worker"].search([]))
 
 
 class TestSyncApiApply(HelpdeskSyncCommon):
@@ -446,6 +500,64 @@ class TestSyncApiApply(HelpdeskSyncCommon):
         self.assertFalse(
             self._events(self.ticket).filtered(lambda e: e.state != "done"), "no echo"
         )
+
+    def test_cursor_is_a_compare_and_set(self):
+        """Two daemons read the same cursor and the same vendor changes; the
+        first one to apply them moves the cursor on, the second one's apply is
+        refused whole, and the cursor never goes back."""
+
+        def reply(txn):
+            return {
+                "remote_event_id": txn,
+                "external_id": "101",
+                "kind": "comment",
+                "body": f"Vendor says {txn}",
+            }
+
+        self.printers_rt.cursor = "100"
+        # Daemon A: changes 101-110, cursor 100 -> 110.
+        self.assertEqual(
+            self.api.apply_remote_events(
+                "acme_rt_test", [reply("101")], "110", read_cursor="100"
+            ),
+            {"applied": 1, "duplicates": 0, "unknown": 0},
+        )
+        # Daemon A again: 111-120, cursor 110 -> 120.
+        self.api.apply_remote_events(
+            "acme_rt_test", [reply("115")], "120", read_cursor="110"
+        )
+        # Daemon B, slower, read cursor 100 and fetched 101-105.
+        self.assertEqual(
+            self.api.apply_remote_events(
+                "acme_rt_test", [reply("101"), reply("104")], "105", read_cursor="100"
+            ),
+            {
+                "applied": 0,
+                "duplicates": 0,
+                "unknown": 0,
+                "conflict": True,
+                "cursor": "120",
+            },
+        )
+        self.assertEqual(self.printers_rt.cursor, "120", "never backwards")
+        bodies = self._vendor_messages().mapped("body")
+        self.assertEqual(
+            [txn for txn in ("101", "104", "115") for b in bodies if txn in b],
+            ["101", "115"],
+            "B's events are not applied: 104 comes with A's next pull",
+        )
+        # A first pull (no cursor yet) is a compare-and-set against "none".
+        self.catch_all.cursor = False
+        result = self.api.apply_remote_events(
+            "generic_test", [], "7", read_cursor=False
+        )
+        self.assertNotIn("conflict", result)
+        self.assertEqual(self.catch_all.cursor, "7")
+        result = self.api.apply_remote_events(
+            "generic_test", [], "3", read_cursor=False
+        )
+        self.assertTrue(result["conflict"])
+        self.assertEqual(self.catch_all.cursor, "7")
 
     def test_unknown_and_malformed_events(self):
         result = self._apply(
