@@ -53,6 +53,10 @@ class FaultServer:
         self.share = share
         self.faults = list(faults)
         self.random = random.Random(seed)
+        # The faults come from a shuffled deck, dealt again once used up: every
+        # kind shows up once ``len(faults)`` faults have been injected, however
+        # the timing of a run orders the requests.
+        self._deck = []
         self.retry_after = retry_after
         self.slow_seconds = slow_seconds
         # Faults to inject first, in order: a fault name, an HTTP status to answer
@@ -81,7 +85,9 @@ class FaultServer:
             if self.always:
                 return self.always
             if self.share and self.random.random() < self.share:
-                return self.random.choice(self.faults)
+                if not self._deck:
+                    self._deck = self.random.sample(self.faults, len(self.faults))
+                return self._deck.pop()
             return None
 
     def _record(self, hit):

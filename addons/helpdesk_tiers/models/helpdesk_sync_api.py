@@ -229,7 +229,7 @@ class HelpdeskSyncApi(models.AbstractModel):
         domain = [("code", "in", list(reports))] if reports else []
         backends = api_.env["helpdesk.vendor.backend"].search(domain)
         errors = {
-            backend: reports[backend.code]["error"]
+            backend: str(reports[backend.code]["error"])
             for backend in backends
             if (reports.get(backend.code) or {}).get("error")
         }
