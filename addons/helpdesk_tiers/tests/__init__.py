@@ -34,3 +34,4 @@ from . import test_customer_update
 from . import test_sla_report
 from . import test_merge
 from . import test_ui_merge
+from . import test_major_incident

@@ -7,3 +7,4 @@ from . import helpdesk_ticket_review
 from . import helpdesk_development_request
 from . import helpdesk_ticket_merge
 from . import mail_compose_message
+from . import helpdesk_ticket_incident
