@@ -51,6 +51,9 @@ fi
 info "translations: i18n/fr.po complete"
 "$PY" tools/i18n.py check "$TEST_DB"
 
+info "access matrix: the readme shows tests/access_matrix.py"
+"$PY" tools/access_matrix.py check
+
 info "pytest"
 # The end-to-end sync tests start their Odoo from a copy of the database just
 # tested (seconds, where installing takes a minute or more).

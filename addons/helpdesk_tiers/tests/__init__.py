@@ -8,6 +8,7 @@ from . import test_service_plan
 from . import test_kb_term
 from . import test_priority_rule
 from . import test_access_config
+from . import test_access_matrix
 from . import test_sync_outbox
 from . import test_sync_api
 from . import test_sync_http
