@@ -150,6 +150,12 @@ MATRIX = {
     },
     "helpdesk.sync.event": {"l3": "rw company", "manager": "rwd company"},
     "helpdesk.sync.inbox": {"manager": "rd all"},
+    "helpdesk.sync.worker": {
+        "l1": "r all",
+        "l2": "r all",
+        "l3": "r all",
+        "manager": "rd all",
+    },
     "helpdesk.ticket": {
         "l1": "rwc tier≤1",
         "l2": "rwc tier≤2",
