@@ -176,6 +176,18 @@ MATRIX = {
         "l3": "rc company",
         "manager": "rcd company",
     },
+    "helpdesk.ticket.incident.link": {
+        "l1": "rwcd own",
+        "l2": "rwcd own",
+        "l3": "rwcd own",
+        "manager": "rwcd own",
+    },
+    "helpdesk.ticket.incident.update": {
+        "l1": "rwcd own",
+        "l2": "rwcd own",
+        "l3": "rwcd own",
+        "manager": "rwcd own",
+    },
     "helpdesk.ticket.merge": {
         "l1": "rwcd own",
         "l2": "rwcd own",
