@@ -29,4 +29,16 @@ if [ -n "$fresh" ] || ! "$PY" tools/pg.py installed "$db" helpdesk_tiers; then
         "$VENV/bin/odoo" -c "$ODOO_CONF" -d "$db" --load-language=fr_FR \
             --stop-after-init --logfile="$log" ||
         die "creating the demo database '$db' failed; see $log"
+    # Loading a language leaves the records created by data files (stages, categories,
+    # canned replies...) in English: import the French of the helpdesk addons again,
+    # overwriting, so that the French demo is French throughout.
+    helpdesk_mgmt=$("$PY" -c 'import odoo.addons.helpdesk_mgmt as m, os; print(os.path.dirname(m.__file__))')
+    for addon_dir in "$helpdesk_mgmt" addons/*/; do
+        addon=$(basename "$addon_dir")
+        [ -f "$addon_dir/i18n/fr.po" ] && "$PY" tools/pg.py installed "$db" "$addon" || continue
+        "$VENV/bin/odoo" -c "$ODOO_CONF" -d "$db" --i18n-import="$addon_dir/i18n/fr.po" \
+            --language=fr_FR --modules="$addon" --i18n-overwrite \
+            --stop-after-init --logfile="$log" ||
+            die "loading the French of $addon into '$db' failed; see $log"
+    done
 fi

@@ -114,6 +114,7 @@ TICKET = "/odoo/action-helpdesk_mgmt.helpdesk_ticket_action/{ref:helpdesk_tiers.
 DIALOG = ".modal-dialog"
 DIALOG_BOX = ".modal-content"
 
+MERGE = {"en": "Merge", "fr": "Fusionner"}
 # The New contact screen once the caller is found: Claire Dupont, on the phone.
 NEW_CONTACT_CLAIRE = (
     Type("div[name=partner_id] input", "Claire Dupont"),
@@ -203,6 +204,35 @@ SCREENS = (
         ),
     ),
     Screen(
+        "l1_canned_reply",
+        "hotline",
+        TICKET % "demo_ticket_printer_red_light",
+        steps=(
+            Click("button[name=action_canned_reply]"),
+            Type(
+                DIALOG + " div[name=helpdesk_canned_reply_id] input",
+                {"en": "Information needed", "fr": "Informations nécessaires"},
+            ),
+            Pick(),
+        ),
+        clip=DIALOG_BOX,
+    ),
+    Screen(
+        "l1_merge",
+        "hotline",
+        "/odoo/action-helpdesk_mgmt.helpdesk_ticket_action?view_type=list",
+        steps=(
+            Type(".o_searchview_input", "contactless"),
+            Press("Enter"),
+            Wait(".o_data_row"),
+            Click("thead .o_list_record_selector input"),
+            Click(".o_cp_action_menus .dropdown-toggle"),
+            Click(".o-dropdown--menu .dropdown-item", MERGE),
+            Wait(DIALOG + " div[name=target_id]"),
+        ),
+        clip=DIALOG_BOX,
+    ),
+    Screen(
         "l1_glossary", "hotline", "/odoo/action-helpdesk_tiers.helpdesk_kb_term_action"
     ),
     # L2 agent
@@ -286,6 +316,12 @@ SCREENS = (
         "manager",
         "/odoo/action-helpdesk_tiers.helpdesk_service_plan_action"
         "/{ref:helpdesk_tiers.demo_service_plan_premium}",
+    ),
+    Screen(
+        "manager_canned_reply",
+        "manager",
+        "/odoo/action-helpdesk_tiers.helpdesk_canned_reply_action"
+        "/{ref:helpdesk_tiers.canned_reply_acknowledge}",
     ),
     Screen(
         "manager_priority_rules",
