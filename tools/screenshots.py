@@ -114,6 +114,8 @@ TICKET = "/odoo/action-helpdesk_mgmt.helpdesk_ticket_action/{ref:helpdesk_tiers.
 DIALOG = ".modal-dialog"
 DIALOG_BOX = ".modal-content"
 
+# What `helpdesk-tiers-sync run` reports about itself (make run starts one).
+HEARTBEAT = {"info": {"host": "support-1", "version": "18.0.1.0.0"}}
 MERGE = {"en": "Merge", "fr": "Fusionner"}
 # The New contact screen once the caller is found: Claire Dupont, on the phone.
 NEW_CONTACT_CLAIRE = (
@@ -775,7 +777,7 @@ class Odoo:
             "helpdesk.sync.api",
             "heartbeat",
             ["sync-1"],
-            {},
+            HEARTBEAT,
         )
 
     def set_lang(self, lang):
