@@ -61,6 +61,8 @@
         "views/helpdesk_kb_article_views.xml",
         "views/helpdesk_kb_article_report_views.xml",
         "views/helpdesk_kb_portal_templates.xml",
+        "views/helpdesk_ticket_portal_templates.xml",
+        "views/helpdesk_ticket_rating_views.xml",
         "views/helpdesk_problem_views.xml",
         "views/helpdesk_intervention_views.xml",
         "report/helpdesk_review_report_views.xml",
@@ -85,6 +87,7 @@
         "demo/helpdesk_problem_demo.xml",
         "demo/helpdesk_sla_demo.xml",
         "demo/helpdesk_canned_reply_demo.xml",
+        "demo/helpdesk_portal_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -25,3 +25,4 @@ from . import helpdesk_kb_article
 from . import helpdesk_kb_article_event
 from . import helpdesk_customer_update
 from . import helpdesk_canned_reply
+from . import helpdesk_ticket_rating

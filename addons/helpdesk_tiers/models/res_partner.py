@@ -3,7 +3,7 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, hmac
 from odoo.tools.sql import create_index
@@ -55,6 +55,12 @@ class ResPartner(models.Model):
         "the sync daemon.",
     )
     helpdesk_update_webhook_url = fields.Char(string="Status update webhook")
+    helpdesk_support_manager = fields.Boolean(
+        string="Support manager of the company",
+        tracking=True,
+        help="On the portal, this contact sees and follows every ticket of their "
+        "company; other contacts see their own tickets. Set by helpdesk managers.",
+    )
     helpdesk_update_opt_out_url = fields.Char(
         string="Status updates opt-out link",
         compute="_compute_helpdesk_update_opt_out_url",
@@ -89,6 +95,58 @@ class ResPartner(models.Model):
                         partner=partner.display_name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("helpdesk_support_manager") for vals in vals_list):
+            self._check_helpdesk_support_manager_access()
+        partners = super().create(vals_list)
+        managers = partners.filtered("helpdesk_support_manager")
+        if managers:
+            self.env.registry.clear_cache()  # the portal ticket rule reads the flag
+            managers._follow_company_tickets(True)
+        return partners
+
+    def write(self, vals):
+        if "helpdesk_support_manager" not in vals:
+            return super().write(vals)
+        self._check_helpdesk_support_manager_access()
+        changed = self.filtered(
+            lambda p: p.helpdesk_support_manager != bool(vals["helpdesk_support_manager"])
+        )
+        res = super().write(vals)
+        if changed:
+            self.env.registry.clear_cache()  # the portal ticket rule reads the flag
+            changed._follow_company_tickets(vals["helpdesk_support_manager"])
+        return res
+
+    def _check_helpdesk_support_manager_access(self):
+        if not self.env.su and not self.env.user.has_group(
+            "helpdesk_mgmt.group_helpdesk_manager"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only helpdesk managers choose the support managers of a company."
+                )
+            )
+
+    def _follow_company_tickets(self, follow):
+        """New support managers follow their company's open tickets; former ones
+        stop following the tickets that are not their own."""
+        # sudo: following every ticket of the company is what the flag grants.
+        tickets = self.env["helpdesk.ticket"].sudo()
+        for partner in self:
+            company_tickets = tickets.search(
+                [
+                    ("commercial_partner_id", "=", partner.commercial_partner_id.id),
+                    ("partner_id", "!=", partner.id),
+                ]
+                + ([("closed", "=", False)] if follow else [])
+            )
+            if follow:
+                company_tickets.message_subscribe(partner_ids=partner.ids)
+            else:
+                company_tickets.message_unsubscribe(partner_ids=partner.ids)
 
     def init(self):
         res = super().init()
