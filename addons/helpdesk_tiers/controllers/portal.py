@@ -70,9 +70,7 @@ class HelpdeskTiersTicketController(HelpdeskTicketController):
             # checked against the team's stages that the portal may close in.
             ticket.sudo()._portal_close(stage.sudo(), request.env.user.partner_id)
         except UserError:
-            return request.redirect(
-                f"{ticket.access_url}?{_message_query('refused')}"
-            )
+            return request.redirect(f"{ticket.access_url}?{_message_query('refused')}")
         return request.redirect(f"{ticket.access_url}?{_message_query('closed')}")
 
     # ------------------------------------------------------------------
@@ -139,9 +137,7 @@ class HelpdeskTiersTicketController(HelpdeskTicketController):
                 errors[name] = _("Choose one in the list.")
         for name in ("serial_number", "license_ref"):
             if len((kw.get(name) or "").strip()) > MAX_REFERENCE:
-                errors[name] = _(
-                    "Too long: at most %s characters.", MAX_REFERENCE
-                )
+                errors[name] = _("Too long: at most %s characters.", MAX_REFERENCE)
         if kw.get("business_stopped") not in ("yes", "no"):
             errors["business_stopped"] = _(
                 "Tell us whether your business is stopped: yes or no."
@@ -217,7 +213,10 @@ class HelpdeskTiersCustomerPortal(CustomerPortalHelpdesk):
                     ("waiting_on", "=", "customer"),
                 ],
             },
-            "closed": {"label": _("Closed"), "domain": [("stage_id.closed", "=", True)]},
+            "closed": {
+                "label": _("Closed"),
+                "domain": [("stage_id.closed", "=", True)],
+            },
         }
         if _is_support_manager():
             filters["mine"] = {
@@ -320,7 +319,10 @@ class HelpdeskTiersCustomerPortal(CustomerPortalHelpdesk):
         search_in = search_in if search_in in inputs else "all"
         domain = list(filters[filterby]["domain"])
         if date_begin and date_end:
-            domain += [("create_date", ">", date_begin), ("create_date", "<=", date_end)]
+            domain += [
+                ("create_date", ">", date_begin),
+                ("create_date", "<=", date_end),
+            ]
         if search:
             domain = expression.AND(
                 [domain, self._ticket_get_search_domain(search_in, search)]
@@ -440,7 +442,9 @@ class HelpdeskTiersCustomerPortal(CustomerPortalHelpdesk):
         website=True,
     )
     def portal_ticket_reopen(self, ticket_id, reason="", **kw):
-        return self._ticket_action(ticket_id, "_portal_reopen", "reopened", reason=reason)
+        return self._ticket_action(
+            ticket_id, "_portal_reopen", "reopened", reason=reason
+        )
 
     @http.route(
         "/my/ticket/<int:ticket_id>/rate",

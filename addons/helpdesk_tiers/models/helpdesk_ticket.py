@@ -2244,11 +2244,15 @@ class HelpdeskTicket(models.Model):
         if not companies:
             return
         # sudo: contacts of other customers that the creating user may not read.
-        managers = self.env["res.partner"].sudo().search(
-            [
-                ("commercial_partner_id", "in", companies.ids),
-                ("helpdesk_support_manager", "=", True),
-            ]
+        managers = (
+            self.env["res.partner"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "in", companies.ids),
+                    ("helpdesk_support_manager", "=", True),
+                ]
+            )
         )
         for company, tickets in self.grouped("commercial_partner_id").items():
             company_managers = managers.filtered(

@@ -26,7 +26,10 @@ class HelpdeskTicketRating(models.Model):
     )
     rating = fields.Integer(required=True, aggregator="avg")
     rating_label = fields.Selection(
-        RATING_VALUES, string="Satisfaction", compute="_compute_rating_label", store=True
+        RATING_VALUES,
+        string="Satisfaction",
+        compute="_compute_rating_label",
+        store=True,
     )
     comment = fields.Text()
     partner_id = fields.Many2one(

@@ -112,9 +112,15 @@ class ResPartner(models.Model):
             return super().write(vals)
         self._check_helpdesk_support_manager_access()
         changed = self.filtered(
-            lambda p: p.helpdesk_support_manager != bool(vals["helpdesk_support_manager"])
+            lambda p: p.helpdesk_support_manager
+            != bool(vals["helpdesk_support_manager"])
         )
-        res = super().write(vals)
+        partners = self
+        if set(vals) == {"helpdesk_support_manager"}:
+            # sudo: helpdesk managers choose a company's support managers even
+            # without the right to edit contacts (checked above: only them).
+            partners = self.sudo()
+        res = super(ResPartner, partners).write(vals)
         if changed:
             self.env.registry.clear_cache()  # the portal ticket rule reads the flag
             changed._follow_company_tickets(vals["helpdesk_support_manager"])

@@ -36,3 +36,5 @@ from . import test_sla_report
 from . import test_merge
 from . import test_ui_merge
 from . import test_major_incident
+from . import test_portal
+from . import test_ui_portal
