@@ -10,16 +10,17 @@ sys.path.insert(0, str(ROOT / "tools"))
 import pg  # noqa: E402  (tools/pg.py)
 
 
-def create_database(db, *, demo, template=None, timeout=1800):
-    """Drop ``db`` and create it with helpdesk_tiers (with its demo data or not),
-    or as a copy of ``template``, an empty database with the addon installed."""
+def create_database(db, *, demo, template=None, timeout=1800, addons="helpdesk_tiers"):
+    """Drop ``db`` and create it with ``addons`` (helpdesk_tiers unless told, with
+    their demo data or not), or as a copy of ``template``, an empty database with
+    the addon installed."""
     pg.drop([db])
     if template:
         print(f"creating {db} from {template}", flush=True)
         subprocess.run(["createdb", "-T", template, db], check=True, timeout=600)
         return
     print(
-        f"creating {db} with helpdesk_tiers ({'with' if demo else 'no'} demo data)",
+        f"creating {db} with {addons} ({'with' if demo else 'no'} demo data)",
         flush=True,
     )
     subprocess.run(
@@ -30,7 +31,7 @@ def create_database(db, *, demo, template=None, timeout=1800):
             "-d",
             db,
             "-i",
-            "helpdesk_tiers",
+            addons,
             *([] if demo else ["--without-demo=all"]),
             "--stop-after-init",
             "--log-level=warn",
