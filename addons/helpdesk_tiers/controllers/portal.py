@@ -392,6 +392,11 @@ class HelpdeskTiersCustomerPortal(CustomerPortalHelpdesk):
                 "helpdesk.ticket", ticket_id, access_token=access_token
             )
         except (AccessError, MissingError):
+            if request.env.user._is_public() and not access_token:
+                # signed out (a link from an e-mail): sign in first, whatever the id
+                return request.redirect(
+                    f"/web/login?{url_encode({'redirect': f'/my/ticket/{ticket_id}'})}"
+                )
             raise NotFound() from None
         return super().portal_my_ticket(ticket_id, access_token=access_token, **kw)
 

@@ -283,6 +283,11 @@ class TestPortalPages(HttpCase, PortalCommon):
         self.assertEqual(
             self._get(f"/my/ticket/{self.dave_ticket.id}").status_code, 200
         )
+        self.authenticate(None, None)
+        response = self._get(f"/my/ticket/{self.alice_ticket.id}")
+        self.assertEqual(response.status_code, 303, "signed out: sign in first")
+        self.assertIn("/web/login", response.headers["Location"])
+        self._login(self.dave)
         listing = self._get("/my/tickets").text
         self.assertIn("Dave till", listing)
         self.assertNotIn("Alice printer", listing)
