@@ -413,7 +413,7 @@ class HelpdeskTiersCustomerPortal(CustomerPortalHelpdesk):
             {
                 "closed_stages": ticket._portal_closing_stages(),
                 # sudo'ed with the ticket by _document_check_access
-                "rating": ticket.rating_ids[:1],
+                "rating": ticket.satisfaction_ids[:1],
                 "portal_message": messages.get(kwargs.get("portal_message")),
                 "portal_error": kwargs.get("portal_error"),
                 "portal_form": kwargs.get("portal_form") or {},

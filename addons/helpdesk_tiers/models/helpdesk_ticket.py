@@ -255,7 +255,7 @@ class HelpdeskTicket(models.Model):
     tier_customer_label = fields.Char(
         related="tier_id.customer_label", string="Handled by (customer's words)"
     )
-    rating_ids = fields.One2many(
+    satisfaction_ids = fields.One2many(
         "helpdesk.ticket.rating", "ticket_id", string="Satisfaction ratings"
     )
     intake_ref = fields.Char(
@@ -2209,7 +2209,7 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         if not self.closed:
             raise UserError(self.env._("A ticket is rated once it is closed."))
-        if self.rating_ids:
+        if self.satisfaction_ids:
             raise UserError(self.env._("Ticket %s is already rated.", self.number))
         if rating not in range(1, 6):
             raise UserError(self.env._("Choose a rating from 1 to 5."))

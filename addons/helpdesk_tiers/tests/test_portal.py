@@ -186,7 +186,7 @@ class TestPortalActions(PortalCommon):
         self.assertTrue(ticket.closed)
         self.assertTrue(ticket.closed_date)
         ticket._portal_rate(partner, 4, "Quick <b>fix</b>")
-        rating = ticket.rating_ids
+        rating = ticket.satisfaction_ids
         self.assertRecordValues(
             rating,
             [
@@ -232,7 +232,7 @@ class TestPortalActions(PortalCommon):
         for bad in (0, 6):
             with self.assertRaises(UserError):
                 ticket._portal_rate(partner, bad, "")
-        self.assertFalse(ticket.rating_ids)
+        self.assertFalse(ticket.satisfaction_ids)
         self.assertEqual(len(ticket.message_ids), count)
 
     def test_the_report_reads_per_tier_and_agent(self):
@@ -333,12 +333,12 @@ class TestPortalPages(HttpCase, PortalCommon):
         )
         self.assertIn("o_helpdesk_tiers_portal_error", response.text)
         self.assertIn("kept", response.text, "the comment typed is kept")
-        self.assertFalse(self.alice_ticket.rating_ids)
+        self.assertFalse(self.alice_ticket.satisfaction_ids)
         self.url_open(
             f"{url}/rate",
             data={"csrf_token": self._csrf(url), "rating": "5", "comment": XSS},
         )
-        self.assertEqual(self.alice_ticket.rating_ids.rating, 5)
+        self.assertEqual(self.alice_ticket.satisfaction_ids.rating, 5)
         page = self._get(url).text
         self.assertIn("o_helpdesk_tiers_rating_given", page)
         self.assertNotIn(XSS, page)

@@ -30,8 +30,10 @@ class TestPortalTours(HttpCase, PortalCommon):
                 and m.author_id == self.alice.partner_id
             )
         )
-        self.assertEqual(ticket.rating_ids.rating, 5)
-        self.assertEqual(ticket.rating_ids.comment, "Réparé en une heure, merci !")
+        self.assertEqual(ticket.satisfaction_ids.rating, 5)
+        self.assertEqual(
+            ticket.satisfaction_ids.comment, "Réparé en une heure, merci !"
+        )
 
     def test_a_support_manager_opens_a_colleagues_ticket(self):
         self._create_ticket(
