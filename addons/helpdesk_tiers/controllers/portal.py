@@ -130,8 +130,10 @@ class HelpdeskTiersTicketController(HelpdeskTicketController):
             ("product_id", self._get_portal_products(), False),
         ):
             value = kw.get(name) or ""
+            if not records:
+                continue  # not offered on the form: submit_ticket ignores it
             if not value:
-                if required and records:
+                if required:
                     errors[name] = _("Choose one in the list.")
             elif not value.isdigit() or int(value) not in records.ids:
                 errors[name] = _("Choose one in the list.")
@@ -148,19 +150,6 @@ class HelpdeskTiersTicketController(HelpdeskTicketController):
                 "Give the number of people affected: a whole number from 1 to %s.",
                 MAX_AFFECTED_USERS,
             )
-        max_size = request.env["ir.http"].session_info()["max_file_upload_size"]
-        for upload in request.httprequest.files.getlist("attachment"):
-            if not upload.filename:
-                continue
-            upload.seek(0, 2)
-            size = upload.tell()
-            upload.seek(0)
-            if size > max_size:
-                errors["attachment"] = _(
-                    "%(file)s is too large: files up to %(max)s MB.",
-                    file=upload.filename,
-                    max=max_size // (1024 * 1024),
-                )
         return errors
 
     def _prepare_submit_ticket_vals(self, **kw):
@@ -180,6 +169,13 @@ class HelpdeskTiersTicketController(HelpdeskTicketController):
 
     @http.route("/submitted/ticket", type="http", auth="user", website=True, csrf=True)
     def submit_ticket(self, **kw):
+        for name, offered in (
+            ("category", self._get_categories()),
+            ("team", self._get_teams()),
+        ):
+            if not offered:
+                # the company does not let customers choose: never from the request
+                kw.pop(name, None)
         errors = self._validate_submit_ticket(kw)
         if errors:
             values = self._get_create_new_ticket_values(**kw)

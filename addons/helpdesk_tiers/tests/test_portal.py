@@ -415,6 +415,29 @@ class TestPortalPages(HttpCase, PortalCommon):
         self.assertNotIn('<script>alert("hdt")', response.text)
         self.assertEqual(tickets.search_count([]), count)
 
+    def test_a_file_too_large_creates_nothing(self):
+        # Odoo refuses the request (413) before the controller; the form's script
+        # (helpdesk_mgmt) drops such files with a message before sending.
+        self.env["ir.config_parameter"].set_param("web.max_file_upload_size", 10)
+        self._login(self.alice)
+        count = self.env["helpdesk.ticket"].search_count([])
+        attachments = self.env["ir.attachment"].search_count([])
+        response = self.url_open(
+            "/submitted/ticket",
+            data={
+                "csrf_token": self._csrf("/new/ticket"),
+                "subject": "Photo",
+                "description": WORDING,
+                "business_stopped": "no",
+                "affected_users": "1",
+            },
+            files={"attachment": ("photo.jpg", b"x" * 11, "image/jpeg")},
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 413)
+        self.assertEqual(self.env["helpdesk.ticket"].search_count([]), count)
+        self.assertEqual(self.env["ir.attachment"].search_count([]), attachments)
+
     def test_a_valid_form_opens_a_ticket_from_the_portal(self):
         self._login(self.alice)
         response = self._submit()

@@ -53,6 +53,9 @@ class TestRulesFromEverySource(HttpCase):
                 "category": self.env.ref("helpdesk_mgmt.helpdesk_category_1").id,
                 "subject": "Caisse en panne",
                 "description": "MAGASIN FERMÉ : la caisse ne démarre plus.",
+                # the portal form's two questions must be answered
+                "business_stopped": "no",
+                "affected_users": "1",
             },
         )
         self.assertEqual(response.status_code, 200)
