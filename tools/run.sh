@@ -30,7 +30,9 @@ cat >&2 <<EOF
   backoffice   backoffice   Bruno Petit, L2 agent (back office)
   specialist   specialist   Sofia Laurent, L3 specialist (also the vendor desk)
   manager      manager      Marc Dubois, helpdesk manager
-  customer     customer     Claire Dupont, portal customer (Boulangerie Dupont)
+  customer     customer     Claire Dupont, portal customer (Boulangerie Dupont), in French
+  customer-manager  customer-manager  Julien Dupont, Boulangerie Dupont's support manager
+  customer-garage   customer-garage   Paul Moreau, portal customer (Garage Moreau)
 
   Vendor (L4): Request Tracker at http://127.0.0.1:$RT_PORT (root / rootpass123),
   queue "Vendor"; tickets escalated to L4 reach it within a minute, replies
