@@ -21,6 +21,8 @@ ROLES = {
     "l3": ("L3 specialist", ("helpdesk_tiers.group_l3_specialist",)),
     "manager": ("Manager", ("helpdesk_tiers.group_helpdesk_tiers_manager",)),
     "portal": ("Portal customer", ("base.group_portal",)),
+    # a portal contact marked as their company's support manager (a contact flag)
+    "portal_manager": ("Portal support manager", ("base.group_portal",)),
     "daemon": (
         "Sync daemon",
         ("base.group_user", "helpdesk_tiers.group_sync_daemon"),
@@ -37,6 +39,7 @@ SCOPES = {
     "or a follower of",
     "tier≤2": "as tier≤1, and write the tickets at L2",
     "customer": "the tickets of their company (contact or follower)",
+    "contact": "the tickets they are the customer or a follower of (portal)",
     "follower": "the tickets they are the customer or a follower of",
     "kb-employee": "the published articles of L1 (or of no tier)",
     "kb-l1": "read the published articles of L1 and their own; write their own until "
@@ -91,6 +94,7 @@ MATRIX = {
         "l3": "rwc company",
         "manager": "rwcd company",
         "portal": "r kb-portal",
+        "portal_manager": "r kb-portal",
         "daemon": "r kb-employee",
         "public": "r kb-public",
     },
@@ -102,6 +106,7 @@ MATRIX = {
         "l3": "rwc company",
         "manager": "rwcd company",
         "portal": "r company",
+        "portal_manager": "r company",
         "daemon": "r company",
         "public": "r company",
     },
@@ -161,7 +166,8 @@ MATRIX = {
         "l2": "rwc tier≤2",
         "l3": "rwc company",
         "manager": "rwcd company",
-        "portal": "r customer",
+        "portal": "r contact",
+        "portal_manager": "r customer",
         "daemon": "r follower",
     },
     "helpdesk.ticket.escalate": {
@@ -200,6 +206,12 @@ MATRIX = {
         "l3": "rwcd own",
         "manager": "rwcd own",
     },
+    "helpdesk.ticket.rating": {
+        "l1": "r company",
+        "l2": "r company",
+        "l3": "r company",
+        "manager": "rwd company",
+    },
     "helpdesk.ticket.report": {"manager": "r company"},
     "helpdesk.ticket.review": {
         "l2": "rwcd own",
@@ -212,6 +224,7 @@ MATRIX = {
         "l3": "r all",
         "manager": "rwcd all",
         "portal": "r all",
+        "portal_manager": "r all",
         "daemon": "r all",
     },
     "helpdesk.tier.stay.report": {"manager": "r company"},

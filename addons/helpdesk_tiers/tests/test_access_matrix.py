@@ -90,6 +90,7 @@ PREDICATES = {
     "tier≤1": _ticket_up_to(1),
     "tier≤2": _ticket_up_to(2),
     "customer": {"read": _portal_ticket},
+    "contact": {"read": _internal_ticket},
     "follower": {"read": _internal_ticket},
     "kb-employee": {"read": lambda a, user: _in_company(a, user) and _published(a, 1)},
     "kb-l1": _kb_agent(1),
@@ -122,11 +123,13 @@ class TestAccessMatrix(HelpdeskTiersCommon):
 
     @classmethod
     def _role_partner(cls, role):
-        """Portal users are contacts of the customer; the others have their own."""
+        """Portal users are contacts of the customer (one its support manager);
+        the others have their own."""
         return cls.env["res.partner"].create(
             {
                 "name": f"Matrix {role}",
                 "parent_id": cls.customer.id if role.startswith("portal") else False,
+                "helpdesk_support_manager": role == "portal_manager",
             }
         )
 
@@ -146,6 +149,8 @@ class TestAccessMatrix(HelpdeskTiersCommon):
         # A tier's team would pull the ticket back into its company on create.
         cls._create_ticket().write({"company_id": other_company.id, "team_id": False})
         (tickets | escalated).message_subscribe(cls.users["daemon"].partner_id.ids)
+        # the portal customer's own ticket (their company's support manager follows it)
+        cls._create_ticket(partner_id=cls.users["portal"].partner_id.id)
         cls.env["helpdesk.kb.article"].with_user(cls.users["l1"]).create(
             {"name": "Matrix draft", "symptoms": "Draft symptoms.", "lang": "en"}
         )
@@ -252,6 +257,7 @@ class TestAccessMatrix(HelpdeskTiersCommon):
             ("helpdesk.ticket", "l2", "write"),
             ("helpdesk.ticket", "l3", "read"),
             ("helpdesk.ticket", "portal", "read"),
+            ("helpdesk.ticket", "portal_manager", "read"),
             ("helpdesk.ticket", "daemon", "read"),
             ("helpdesk.kb.article", "l1", "write"),
             ("helpdesk.kb.article", "l1", "read"),
