@@ -253,6 +253,21 @@ SCREENS = (
         ),
     ),
     Screen(
+        "l2_major_incident",
+        "backoffice",
+        TICKET % "demo_ticket_payment_outage",
+    ),
+    Screen(
+        "l2_incident_update",
+        "backoffice",
+        TICKET % "demo_ticket_payment_outage",
+        steps=(
+            Click("button[name=action_post_incident_update]"),
+            Wait(DIALOG + " .o_form_view"),
+        ),
+        clip=DIALOG_BOX,
+    ),
+    Screen(
         "l2_to_review",
         "backoffice",
         "/odoo/action-helpdesk_tiers.helpdesk_ticket_action_to_review",
@@ -817,7 +832,6 @@ def resolve_url(odoo, url, lang):
 
 
 def capture_all(odoo, screens, langs):
-    odoo.daemon_heartbeat()
     browser = Browser()
     try:
         for lang in langs:
@@ -826,6 +840,7 @@ def capture_all(odoo, screens, langs):
             for screen in screens:
                 what = f"{lang}/{screen.name} (as {screen.login})"
                 try:
+                    odoo.daemon_heartbeat()
                     browser.login(odoo.base_url, odoo.session(screen.login))
                     browser.goto(resolve_url(odoo, screen.url, lang))
                     for step in screen.steps:
