@@ -132,10 +132,13 @@ def wait_install(processes):
 class OdooServer:
     """One Odoo process serving one database."""
 
-    def __init__(self, database, log_dir, port=None):
+    def __init__(self, database, log_dir, port=None, workers=0):
         self.database = database
         self.port = port or free_port()
         self.log = log_dir / f"odoo-{database}.log"
+        # 0: threaded, as the tests run it; N: N HTTP worker processes, with
+        # the gevent (longpolling) port on its own free port.
+        self.workers = workers
         self.process = None
 
     @property
@@ -159,6 +162,8 @@ class OdooServer:
                 str(free_port()),
                 "--max-cron-threads",
                 "0",
+                "--workers",
+                str(self.workers),
                 "--logfile",
                 str(self.log),
             ],
