@@ -41,7 +41,15 @@ CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 TIMEOUT = 30  # seconds for a page or an element
 SETTLE = 0.6  # seconds the page must stay idle before a capture
 # Demo logins (README); each password is the login.
-LOGINS = ("admin", "hotline", "backoffice", "specialist", "manager", "customer")
+LOGINS = (
+    "admin",
+    "hotline",
+    "backoffice",
+    "specialist",
+    "manager",
+    "customer",
+    "customer-manager",
+)
 
 
 class ScreenError(Exception):
@@ -329,6 +337,11 @@ SCREENS = (
         "/odoo/action-helpdesk_tiers.helpdesk_kb_article_report_action",
     ),
     Screen(
+        "manager_satisfaction",
+        "manager",
+        "/odoo/action-helpdesk_tiers.helpdesk_ticket_rating_action",
+    ),
+    Screen(
         "manager_service_plan",
         "manager",
         "/odoo/action-helpdesk_tiers.helpdesk_service_plan_action"
@@ -353,6 +366,7 @@ SCREENS = (
         "/my/ticket/{ref:helpdesk_tiers.demo_ticket_counter_printer_3}",
     ),
     Screen("customer_new_ticket", "customer", "/new/ticket"),
+    Screen("customer_company_tickets", "customer-manager", "/my/tickets"),
     Screen(
         "customer_kb",
         "customer",
