@@ -13,6 +13,13 @@ from . import res_partner
 from . import helpdesk_problem
 from . import resource_calendar
 from . import helpdesk_ticket
+from . import helpdesk_ticket_incident
+from . import helpdesk_ticket_kb
+from . import helpdesk_ticket_merge
+from . import helpdesk_ticket_portal
+from . import helpdesk_ticket_priority
+from . import helpdesk_ticket_recurrence
+from . import helpdesk_ticket_sla
 from . import helpdesk_intervention
 from . import helpdesk_vendor_backend
 from . import helpdesk_vendor_binding
