@@ -1,7 +1,9 @@
 """Keep the addons' French translations complete.
 
     i18n.py check DB   fail when i18n/fr.po lacks, leaves empty or fuzzy any term
-                       that Odoo exports for the addon, or keeps terms it no longer has
+                       that Odoo exports for the addon, lacks one of the places a term
+                       is used (Odoo applies a translation only where its "#:" lines
+                       say), or keeps terms it no longer has
     i18n.py update DB  rewrite i18n/<addon>.pot from DB and merge it into i18n/fr.po
                        (new terms arrive with an empty msgstr, to translate by hand)
 
@@ -67,7 +69,8 @@ def check(pot, po_path):
         return [f"{po_path} is missing"]
     po = polib.pofile(str(po_path))
     translated = {entry.msgid: entry for entry in po if not entry.obsolete}
-    expected = {entry.msgid for entry in pot}
+    pot_entries = {entry.msgid: entry for entry in pot}
+    expected = pot_entries.keys()
     problems = []
     for msgid in sorted(expected):
         entry = translated.get(msgid)
@@ -77,6 +80,13 @@ def check(pot, po_path):
             problems.append(f"untranslated: {msgid!r}")
         elif "fuzzy" in entry.flags:
             problems.append(f"fuzzy: {msgid!r}")
+        else:
+            places = {place for place, _line in entry.occurrences}
+            problems += [
+                f"not applied to {place}: {msgid!r}"
+                for place, _line in pot_entries[msgid].occurrences
+                if place not in places
+            ]
     problems += [
         f"obsolete: {msgid!r}" for msgid in sorted(translated.keys() - expected)
     ]

@@ -509,7 +509,7 @@ class HelpdeskTicket(models.Model):
         "helpdesk.ticket", "parent_id", string="Affected tickets"
     )
     child_count = fields.Integer(
-        string="Affected tickets", compute="_compute_child_count"
+        string="Number of affected tickets", compute="_compute_child_count"
     )
 
     def init(self):
