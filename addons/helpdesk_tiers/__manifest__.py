@@ -71,6 +71,7 @@
         "views/customer_update_templates.xml",
         "report/helpdesk_ticket_report_views.xml",
         "report/helpdesk_tier_stay_report_views.xml",
+        "views/helpdesk_ticket_incident_portal_templates.xml",
         "views/helpdesk_tiers_menus.xml",
     ],
     "demo": [

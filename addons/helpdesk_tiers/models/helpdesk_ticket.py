@@ -511,6 +511,13 @@ class HelpdeskTicket(models.Model):
     child_count = fields.Integer(
         string="Number of affected tickets", compute="_compute_child_count"
     )
+    incident_status = fields.Text(
+        string="Incident status",
+        compute="_compute_incident_status",
+        compute_sudo=True,
+        help="What the customers of the affected tickets see of the major incident: "
+        "its public status, or its state.",
+    )
 
     def init(self):
         # The recurrence check reads the newest tickets of one customer and
@@ -753,6 +760,25 @@ class HelpdeskTicket(models.Model):
         counts = self._count_tickets_by("parent_id")
         for ticket in self:
             ticket.child_count = counts.get(ticket, 0)
+
+    @api.depends_context("lang")
+    @api.depends(
+        "parent_id.customer_status",
+        "parent_id.stage_id.closed",
+        "parent_id.waiting_on",
+        "parent_id.tier_id.is_external",
+    )
+    def _compute_incident_status(self):
+        # As superuser (compute_sudo): the customer of an affected ticket may not
+        # read the incident itself, only its public status.
+        for ticket in self:
+            incident = ticket.parent_id
+            ticket.incident_status = (
+                (not incident.stage_id.closed and incident.customer_status)
+                or incident.customer_update_state
+                if incident
+                else False
+            )
 
     def _count_tickets_by(self, field_name):
         """{ticket: how many tickets point to it through ``field_name``}."""

@@ -38,3 +38,4 @@ from . import test_ui_merge
 from . import test_major_incident
 from . import test_portal
 from . import test_ui_portal
+from . import test_portal_incident
