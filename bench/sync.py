@@ -172,28 +172,6 @@ def _timed(obj, method):
     return total
 
 
-def vendor_tickets(rt):
-    session = rt.session()
-    keys, page = set(), 1
-    while True:
-        data = session.get(
-            f"{rt.api}/tickets",
-            params={
-                "query": "Queue = 'Vendor'",
-                "fields": "CustomFields",
-                "per_page": 100,
-                "page": page,
-            },
-            timeout=30,
-        ).json()
-        for item in data["items"]:
-            for field in item["CustomFields"]:
-                keys.update(field["values"])
-        if page >= data["pages"]:
-            return data["total"], len(keys)
-        page += 1
-
-
 def main():
     logs = ROOT / ".state" / "logs" / "bench-sync"
     logs.mkdir(parents=True, exist_ok=True)
@@ -225,7 +203,8 @@ def main():
             calls = service.gateway.calls - calls_before
             service.synchronizer.close()
 
-            total, distinct = vendor_tickets(rt)
+            keys, total = rt.correlation_keys()
+            distinct = len(keys)
             raw = (RAW // ROUNDS * ROUNDS) / raw_time
             rate = done / push_time
             ratio = rate / raw

@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 
 import requests
 
@@ -266,6 +267,32 @@ class RTInstance:
                     timeout=10,
                 )
             )
+
+    def correlation_keys(self, queue=None):
+        """(how many tickets carry each correlation key, how many tickets) in
+        ``queue``, read page by page over REST2."""
+        session = self.session()
+        keys, page = Counter(), 1
+        while True:
+            data = _ok(
+                session.get(
+                    f"{self.api}/tickets",
+                    params={
+                        "query": f"Queue = '{queue or self.queue}'",
+                        "fields": "CustomFields",
+                        "per_page": 100,
+                        "page": page,
+                    },
+                    timeout=60,
+                )
+            ).json()
+            for item in data["items"]:
+                for field in item["CustomFields"]:
+                    if field["name"] == self.field:
+                        keys.update(field["values"])
+            if page >= data["pages"]:
+                return keys, data["total"]
+            page += 1
 
 
 def _ok(response):

@@ -370,29 +370,6 @@ def drain(admin, backend_id, daemon):
     return None
 
 
-def rt_keys(rt):
-    session = rt.session()
-    keys, page = Counter(), 1
-    while True:
-        data = session.get(
-            f"{rt.api}/tickets",
-            params={
-                "query": "Queue = 'Vendor'",
-                "fields": "CustomFields",
-                "per_page": 100,
-                "page": page,
-            },
-            timeout=60,
-        ).json()
-        for item in data["items"]:
-            for field in item["CustomFields"]:
-                if field["name"] == "ExternalRef":
-                    keys.update(field["values"])
-        if page >= data["pages"]:
-            return keys, data["total"]
-        page += 1
-
-
 def check(admin, rt, records, backend_id):
     """The checks; returns the list of what failed."""
     problems = []
@@ -439,7 +416,7 @@ def check(admin, rt, records, backend_id):
         fields=["ticket_id", "external_id", "correlation_key"],
     )
     per_ticket = Counter(b["ticket_id"][0] for b in bindings)
-    keys, rt_total = rt_keys(rt)
+    keys, rt_total = rt.correlation_keys()
     bad = [
         t
         for t in escalated
